@@ -1,0 +1,66 @@
+# Petstore: the shelter staff app. `make help` lists the targets.
+
+SHELL := /bin/bash
+BIN := bin/petstore
+PLAYWRIGHT_VERSION := 1.64.1
+# The Playwright driver (the npm package playwright-core beside the system
+# node), kept outside the repo so every clone on this machine shares it.
+PLAYWRIGHT_DRIVER_PATH ?= $(HOME)/.cache/petstore/playwright-$(PLAYWRIGHT_VERSION)
+CHROMIUM ?= /usr/bin/chromium
+export PLAYWRIGHT_DRIVER_PATH CHROMIUM
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: ## Run the app on http://localhost:3000 (SQLite under .data/)
+	go run .
+
+.PHONY: build
+build: ## Build the binary into bin/petstore
+	go build -o $(BIN) .
+
+.PHONY: generate
+generate: ## Regenerate the templ views (*_templ.go)
+	go tool templ generate
+
+.PHONY: lint
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	go vet ./...
+
+.PHONY: check-generated
+check-generated: ## Fail when the committed *_templ.go are stale
+	@if [ -n "$$(find . -name '*.templ' -not -path './node_modules/*' | head -1)" ]; then \
+		go tool templ generate >/dev/null && \
+		if git rev-parse --git-dir >/dev/null 2>&1 && [ -n "$$(git status --porcelain -- '*_templ.go')" ]; then \
+			echo "generated templ files are stale; run make generate and commit:"; git status --porcelain -- '*_templ.go'; exit 1; \
+		fi; \
+	fi
+
+.PHONY: e2e-deps
+e2e-deps: ## Install Debian's chromium and the Playwright driver when missing
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "installing chromium (apt-get)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@if [ ! -f "$(PLAYWRIGHT_DRIVER_PATH)/package/cli.js" ]; then \
+		echo "installing playwright-core@$(PLAYWRIGHT_VERSION) into $(PLAYWRIGHT_DRIVER_PATH)"; \
+		mkdir -p "$(PLAYWRIGHT_DRIVER_PATH)" && \
+		npm install --silent --no-audit --no-fund --prefix "$(PLAYWRIGHT_DRIVER_PATH)" playwright-core@$(PLAYWRIGHT_VERSION) && \
+		ln -sfn node_modules/playwright-core "$(PLAYWRIGHT_DRIVER_PATH)/package" && \
+		ln -sfn "$$(command -v node)" "$(PLAYWRIGHT_DRIVER_PATH)/node"; \
+	fi
+
+.PHONY: test
+test: e2e-deps lint check-generated ## Run every test (installs what it needs first)
+	go test -count=1 -timeout 20m ./...
+
+.PHONY: bench
+bench: ## Run the benchmarks
+	go test -run '^$$' -bench . -benchmem ./...

@@ -1,0 +1,154 @@
+package shelter
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on a pet's fields.
+const (
+	MaxNameLen   = 100
+	MaxNotesLen  = 2000
+	MaxAgeMonths = 600
+)
+
+// InvalidPayloadMessage is the message of every validation failure of a
+// pet's fields, as the original API answered it.
+const InvalidPayloadMessage = "Invalid payload: {name, species, ageMonths}"
+
+// Pet is one animal in the shelter's care. Times are milliseconds since the
+// Unix epoch, as the original API served them; zero means unset.
+type Pet struct {
+	ID            string   `json:"id"`
+	Name          string   `json:"name"`
+	Species       Species  `json:"species"`
+	AgeMonths     int      `json:"ageMonths"`
+	Status        Status   `json:"status"`
+	CreatedAt     int64    `json:"createdAt"`
+	UpdatedAt     int64    `json:"updatedAt"`
+	Notes         string   `json:"notes,omitempty"`
+	NextFeedingAt int64    `json:"nextFeedingAt,omitempty"`
+	DeletedAt     int64    `json:"deletedAt,omitempty"`
+	PurgeAt       int64    `json:"purgeAt,omitempty"`
+	Profile       *Profile `json:"profile,omitempty"`
+
+	// StatusBeforeDelete is the status a restore brings back.
+	StatusBeforeDelete Status `json:"-"`
+	// DeletedNamespace is the namespace of the request that deleted the pet;
+	// its purge event is recorded there.
+	DeletedNamespace string `json:"-"`
+}
+
+// Deleted reports whether the pet is soft-deleted.
+func (p *Pet) Deleted() bool { return p.Status == StatusDeleted }
+
+// Profile is the adopter-facing description of a pet.
+type Profile struct {
+	Bio             string   `json:"bio"`
+	BreedGuess      string   `json:"breedGuess"`
+	TemperamentTags []string `json:"temperamentTags"`
+	AdopterHints    string   `json:"adopterHints"`
+	// Source is ProfileSourceAI or ProfileSourceFallback.
+	Source      string `json:"source"`
+	Model       string `json:"model,omitempty"`
+	GeneratedAt int64  `json:"generatedAt"`
+}
+
+// Profile sources.
+const (
+	ProfileSourceAI       = "ai"
+	ProfileSourceFallback = "fallback"
+)
+
+// PetFields are the fields of a pet that staff and scripts write. A nil
+// field is absent: required on create, left unchanged on update.
+type PetFields struct {
+	Name      *string
+	Species   *Species
+	AgeMonths *int
+	Notes     *string
+}
+
+// Empty reports whether no field is set.
+func (f PetFields) Empty() bool {
+	return f.Name == nil && f.Species == nil && f.AgeMonths == nil && f.Notes == nil
+}
+
+// Normalize trims the name and the notes in place.
+func (f *PetFields) Normalize() {
+	if f.Name != nil {
+		s := strings.TrimSpace(*f.Name)
+		f.Name = &s
+	}
+	if f.Notes != nil {
+		s := strings.TrimSpace(*f.Notes)
+		f.Notes = &s
+	}
+}
+
+// ValidateCreate checks the fields of a new pet: name, species and ageMonths
+// are required. It returns nil or an EINVALID *Error with one FieldError per
+// problem. Call Normalize first.
+func (f PetFields) ValidateCreate() error {
+	return f.validate(true)
+}
+
+// ValidateUpdate checks the fields of an update: every field is optional,
+// but one that is given must be valid.
+func (f PetFields) ValidateUpdate() error {
+	return f.validate(false)
+}
+
+func (f PetFields) validate(create bool) error {
+	var fe []FieldError
+	if f.Name == nil {
+		if create {
+			fe = append(fe, FieldError{"name", "is required"})
+		}
+	} else if *f.Name == "" {
+		fe = append(fe, FieldError{"name", "must not be empty"})
+	} else if utf8.RuneCountInString(*f.Name) > MaxNameLen {
+		fe = append(fe, FieldError{"name", "must be at most 100 characters"})
+	} else if !utf8.ValidString(*f.Name) {
+		fe = append(fe, FieldError{"name", "must be valid text"})
+	}
+	if f.Species == nil {
+		if create {
+			fe = append(fe, FieldError{"species", "is required"})
+		}
+	} else if !f.Species.Valid() {
+		fe = append(fe, FieldError{"species", SpeciesMessage})
+	}
+	if f.AgeMonths == nil {
+		if create {
+			fe = append(fe, FieldError{"ageMonths", "is required"})
+		}
+	} else if *f.AgeMonths < 0 || *f.AgeMonths > MaxAgeMonths {
+		fe = append(fe, FieldError{"ageMonths", AgeMessage})
+	}
+	if f.Notes != nil && utf8.RuneCountInString(*f.Notes) > MaxNotesLen {
+		fe = append(fe, FieldError{"notes", "must be at most 2000 characters"})
+	}
+	if len(fe) > 0 {
+		return InvalidPayload(fe...)
+	}
+	return nil
+}
+
+// Messages shared by every reader of pet fields (JSON and forms).
+const (
+	SpeciesMessage = "must be one of dog, cat, bird, other"
+	AgeMessage     = "must be a whole number from 0 to 600"
+)
+
+// InvalidPayload returns the EINVALID error for the given field problems.
+func InvalidPayload(fe ...FieldError) *Error {
+	return &Error{Code: EINVALID, Message: InvalidPayloadMessage, Fields: fe}
+}
+
+// Millis converts t to milliseconds since the epoch.
+func Millis(t time.Time) int64 { return t.UnixMilli() }
+
+// FromMillis converts milliseconds since the epoch to a time.Time in UTC.
+func FromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }

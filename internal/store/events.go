@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+
+	"github.com/petstore/petstore/internal/shelter"
+)
+
+// insertEvent appends e to the log and sets its id and time.
+func (s *Store) insertEvent(ctx context.Context, tx *Tx, e *shelter.Event) error {
+	if e.CreatedAt == 0 {
+		e.CreatedAt = s.nowMillis()
+	}
+	var petID any
+	if e.PetID != "" {
+		n, err := strconv.ParseInt(e.PetID, 10, 64)
+		if err != nil {
+			return dbErr("insert event", err)
+		}
+		petID = n
+	}
+	var data any
+	if len(e.Data) > 0 {
+		data = string(e.Data)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO events (namespace, type, pet_id, actor, from_status, to_status, data, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Namespace, e.Type, petID, e.Actor, e.From, e.To, data, e.CreatedAt)
+	if err != nil {
+		return dbErr("insert event", err)
+	}
+	if e.ID, err = res.LastInsertId(); err != nil {
+		return dbErr("insert event", err)
+	}
+	return nil
+}
+
+// InsertEventTx appends an event inside a caller's transaction (job
+// handlers record their events with their writes).
+func (s *Store) InsertEventTx(ctx context.Context, tx *Tx, e *shelter.Event) error {
+	return s.insertEvent(ctx, tx, e)
+}
+
+// InsertEvent appends one event in a transaction of its own.
+func (s *Store) InsertEvent(ctx context.Context, e *shelter.Event) error {
+	return s.InTx(ctx, func(tx *Tx) error { return s.insertEvent(ctx, tx, e) })
+}
+
+// FindEvents returns events oldest first: one pet's timeline when PetID is
+// set, else the global feed; only those after the id After.
+func (s *Store) FindEvents(ctx context.Context, f shelter.EventFilter) ([]*shelter.Event, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = shelter.DefaultLimit
+	}
+	limit = min(limit, shelter.MaxLimit)
+	q := `SELECT id, namespace, type, pet_id, actor, from_status, to_status, data, created_at FROM events WHERE id > ?`
+	args := []any{f.After}
+	if f.PetID != "" {
+		n, err := parseID(f.PetID)
+		if err != nil {
+			return nil, err
+		}
+		q += ` AND pet_id = ?`
+		args = append(args, n)
+	}
+	q += ` ORDER BY id LIMIT ?`
+	rows, err := s.db.Read.QueryContext(ctx, q, append(args, limit)...)
+	if err != nil {
+		return nil, dbErr("find events", err)
+	}
+	defer rows.Close()
+	out := []*shelter.Event{}
+	for rows.Next() {
+		var (
+			e     shelter.Event
+			petID sql.NullInt64
+			data  sql.NullString
+		)
+		if err := rows.Scan(&e.ID, &e.Namespace, &e.Type, &petID, &e.Actor, &e.From, &e.To, &data, &e.CreatedAt); err != nil {
+			return nil, dbErr("find events", err)
+		}
+		if petID.Valid {
+			e.PetID = strconv.FormatInt(petID.Int64, 10)
+		}
+		if data.Valid {
+			e.Data = []byte(data.String)
+		}
+		out = append(out, &e)
+	}
+	return out, dbErrOrNil("find events", rows.Err())
+}
+
+// LastEventID returns the id of the newest event, 0 when there is none.
+func (s *Store) LastEventID(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	if err := s.db.Read.QueryRowContext(ctx, `SELECT max(id) FROM events`).Scan(&id); err != nil {
+		return 0, dbErr("last event", err)
+	}
+	return id.Int64, nil
+}

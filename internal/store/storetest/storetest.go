@@ -1,0 +1,34 @@
+// Package storetest opens a real SQLite store in a test's temp directory.
+package storetest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/petstore/petstore/db"
+	"github.com/petstore/petstore/internal/store"
+)
+
+// Open returns a Store on a new database file in t.TempDir(), closed when
+// the test ends. Logs are discarded unless o.Logger is set.
+func Open(t testing.TB, o store.Options) *store.Store {
+	t.Helper()
+	return OpenAt(t, filepath.Join(t.TempDir(), "petstore.db"), o)
+}
+
+// OpenAt opens (or reopens) the database at path.
+func OpenAt(t testing.TB, path string, o store.Options) *store.Store {
+	t.Helper()
+	d, err := db.Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("open database: %v", err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return store.New(d, o)
+}

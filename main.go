@@ -1,0 +1,83 @@
+// Command petstore is the shelter staff app: the JSON API, the dashboard and
+// the background work, on one SQLite file.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/petstore/petstore/db"
+	"github.com/petstore/petstore/internal/config"
+	"github.com/petstore/petstore/internal/store"
+	"github.com/petstore/petstore/web"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "petstore:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	cfg, err := config.Load(".env")
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	log := newLogger(cfg.LogFormat)
+	slog.SetDefault(log)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	database, err := db.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+	st := store.New(database, store.Options{PurgeAfter: cfg.PurgeAfter, Logger: log})
+
+	if len(args) > 0 {
+		return fmt.Errorf("unknown command %q (commands: serve)", args[0])
+	}
+	return serve(ctx, cfg, log, st)
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store) error {
+	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log})
+	l, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return fmt.Errorf("listen on PORT=%d: %w", cfg.Port, err)
+	}
+	log.Info("🐾 Petstore listening", "addr", "http://localhost:"+strconv.Itoa(l.Addr().(*net.TCPAddr).Port), "db", cfg.DBPath)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("shut down http: %w", err)
+	}
+	return nil
+}
+
+func newLogger(format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}

@@ -1,0 +1,79 @@
+// Package web serves the JSON API and the staff dashboard over echo.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/petstore/petstore/internal/shelter"
+)
+
+// MaxBodyBytes is the largest request body any route accepts.
+const MaxBodyBytes = 64 << 10
+
+// Pinger reports whether the database answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps are what the server serves. Pets, Events and DB are required.
+type Deps struct {
+	Pets   shelter.PetService
+	Events shelter.EventService
+	DB     Pinger
+	Logger *slog.Logger
+}
+
+// Server is the HTTP server of the API and the dashboard.
+type Server struct {
+	echo   *echo.Echo
+	pets   shelter.PetService
+	events shelter.EventService
+	db     Pinger
+	log    *slog.Logger
+}
+
+// New builds the server and registers every route.
+func New(d Deps) *Server {
+	s := &Server{echo: echo.New(), pets: d.Pets, events: d.Events, db: d.DB, log: d.Logger}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		s.log.Error("panic in handler", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+		return err
+	}}))
+	e.Use(middleware.BodyLimit("64K"))
+	s.routes()
+	return s
+}
+
+// Handler returns the server's http.Handler (for httptest).
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Echo exposes the router, for tests that walk its routes.
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+// Serve answers requests on l until Shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
+	s.echo.Server = srv
+	s.echo.Listener = l
+	if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Shutdown stops accepting requests and waits for those in flight.
+func (s *Server) Shutdown(ctx context.Context) error { return s.echo.Shutdown(ctx) }
