@@ -33,6 +33,7 @@ func (s *Store) insertEvent(ctx context.Context, tx *Tx, e *shelter.Event) error
 	if e.ID, err = res.LastInsertId(); err != nil {
 		return dbErr("insert event", err)
 	}
+	tx.evented = true
 	return nil
 }
 

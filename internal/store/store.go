@@ -38,8 +38,9 @@ type Store struct {
 	now        func() time.Time
 	log        *slog.Logger
 
-	mu       sync.Mutex
-	onEnqueu []func()
+	mu        sync.Mutex
+	onEnqueue []func()
+	onEvent   []func()
 }
 
 var (
@@ -79,12 +80,21 @@ func (s *Store) nowMillis() int64 { return s.now().UnixMilli() }
 func (s *Store) OnEnqueue(f func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.onEnqueu = append(s.onEnqueu, f)
+	s.onEnqueue = append(s.onEnqueue, f)
 }
 
-func (s *Store) notifyEnqueued() {
+// OnEvent registers f to be called after every commit that appended an
+// event, so that live views (the dashboard's event stream) wake at once.
+// f must not block.
+func (s *Store) OnEvent(f func()) {
 	s.mu.Lock()
-	fs := s.onEnqueu
+	defer s.mu.Unlock()
+	s.onEvent = append(s.onEvent, f)
+}
+
+func (s *Store) notify(hooks *[]func()) {
+	s.mu.Lock()
+	fs := *hooks
 	s.mu.Unlock()
 	for _, f := range fs {
 		f()
@@ -97,6 +107,7 @@ type Tx struct {
 	s        *Store
 	after    []func()
 	enqueued bool
+	evented  bool
 }
 
 // After runs f once the transaction has committed (log lines, wake-ups).
@@ -121,7 +132,10 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		f()
 	}
 	if tx.enqueued {
-		s.notifyEnqueued()
+		s.notify(&s.onEnqueue)
+	}
+	if tx.evented {
+		s.notify(&s.onEvent)
 	}
 	return nil
 }
