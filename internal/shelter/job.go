@@ -41,6 +41,7 @@ type Job struct {
 	PetID       string          `json:"petId,omitempty"`
 	Args        json.RawMessage `json:"args,omitempty"`
 	State       JobState        `json:"state"`
+	// Attempts counts the attempts started, the running one included.
 	Attempts    int             `json:"attempts"`
 	MaxAttempts int             `json:"maxAttempts"`
 	RunAt       int64           `json:"runAt"`
