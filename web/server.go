@@ -53,7 +53,7 @@ func New(d Deps) *Server {
 		s.log.Error("panic in handler", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
 		return err
 	}}))
-	e.Use(middleware.BodyLimit("64K"))
+	e.Use(middleware.BodyLimit("64KiB")) // = MaxBodyBytes ("64K" would mean 64,000)
 	s.routes()
 	return s
 }

@@ -1,0 +1,16 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// handlePetGet answers GET /{ns}/pets/:id: the pet, soft-deleted or not.
+func (s *Server) handlePetGet(c echo.Context) error {
+	p, err := s.pets.FindPetByID(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
