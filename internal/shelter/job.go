@@ -1,6 +1,9 @@
 package shelter
 
-import "encoding/json"
+import (
+	"context"
+	"encoding/json"
+)
 
 // JobState is where a background job stands.
 type JobState string
@@ -35,19 +38,41 @@ const (
 // Job is one unit of durable background work. Times are milliseconds since
 // the epoch; zero means unset.
 type Job struct {
-	ID          int64           `json:"id"`
-	Kind        string          `json:"kind"`
-	Namespace   string          `json:"namespace"`
-	PetID       string          `json:"petId,omitempty"`
-	Args        json.RawMessage `json:"args,omitempty"`
-	State       JobState        `json:"state"`
+	ID        int64           `json:"id"`
+	Kind      string          `json:"kind"`
+	Namespace string          `json:"namespace"`
+	PetID     string          `json:"petId,omitempty"`
+	Args      json.RawMessage `json:"args,omitempty"`
+	State     JobState        `json:"state"`
 	// Attempts counts the attempts started, the running one included.
-	Attempts    int             `json:"attempts"`
-	MaxAttempts int             `json:"maxAttempts"`
-	RunAt       int64           `json:"runAt"`
-	LeaseUntil  int64           `json:"leaseUntil,omitempty"`
-	LastError   string          `json:"lastError,omitempty"`
-	CreatedAt   int64           `json:"createdAt"`
-	UpdatedAt   int64           `json:"updatedAt"`
-	FinishedAt  int64           `json:"finishedAt,omitempty"`
+	Attempts    int    `json:"attempts"`
+	MaxAttempts int    `json:"maxAttempts"`
+	RunAt       int64  `json:"runAt"`
+	LeaseUntil  int64  `json:"leaseUntil,omitempty"`
+	LastError   string `json:"lastError,omitempty"`
+	CreatedAt   int64  `json:"createdAt"`
+	UpdatedAt   int64  `json:"updatedAt"`
+	FinishedAt  int64  `json:"finishedAt,omitempty"`
+}
+
+// JobFilter selects jobs, newest first. Zero values select everything.
+type JobFilter struct {
+	// State must be empty or a valid JobState.
+	State JobState
+	Kind  string
+	PetID string
+	// Before continues a list after (older than) the job with this id.
+	Before int64
+	// Limit is DefaultLimit when zero, at most MaxLimit.
+	Limit int
+}
+
+// JobService reads the durable job queue and retries failed jobs by hand.
+type JobService interface {
+	// FindJobs returns the jobs the filter selects; EINVALID for an
+	// unknown state.
+	FindJobs(ctx context.Context, f JobFilter) ([]*Job, error)
+	// RetryJob queues a failed job again with a fresh set of attempts;
+	// ENOTFOUND for an unknown job, ECONFLICT for one that is not failed.
+	RetryJob(ctx context.Context, id int64) (*Job, error)
 }

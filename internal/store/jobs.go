@@ -2,8 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/petstore/petstore/internal/shelter"
 )
@@ -64,4 +68,263 @@ func (s *Store) CompleteJobTx(ctx context.Context, tx *Tx, jobID int64) error {
 		return dbErr("complete job", err)
 	}
 	return nil
+}
+
+const jobColumns = `id, kind, namespace, pet_id, args, state, attempts, max_attempts, run_at, lease_until,
+	last_error, created_at, updated_at, finished_at`
+
+func scanJob(row scanner) (*shelter.Job, error) {
+	var (
+		j     shelter.Job
+		petID sql.NullInt64
+		args  string
+	)
+	if err := row.Scan(&j.ID, &j.Kind, &j.Namespace, &petID, &args, &j.State, &j.Attempts, &j.MaxAttempts,
+		&j.RunAt, &j.LeaseUntil, &j.LastError, &j.CreatedAt, &j.UpdatedAt, &j.FinishedAt); err != nil {
+		return nil, err
+	}
+	if petID.Valid {
+		j.PetID = strconv.FormatInt(petID.Int64, 10)
+	}
+	j.Args = json.RawMessage(args)
+	return &j, nil
+}
+
+// JobOutcome is the result of one attempt of a claimed job, as the runner
+// records it.
+type JobOutcome struct {
+	ID int64
+	// Attempt is the job's attempt count when it was claimed: it fences
+	// the record, so an attempt whose lease lapsed and was claimed again
+	// does not overwrite the newer attempt.
+	Attempt int
+	// Err is empty on success. On failure the job is queued again at
+	// RetryAt, or kept as failed when it was its last attempt.
+	Err     string
+	RetryAt time.Time
+}
+
+// ClaimJobs records the outcomes of finished attempts and then claims up to
+// limit due jobs of the kinds in maxAttempts, all in one short write transaction. A
+// claim is one UPDATE … RETURNING: state running, attempts+1 and a lease
+// until now+lease. Due jobs are queued ones whose run_at has come and
+// running ones whose lease lapsed (their process died). maxAttempts sets a
+// kind's attempt limit on the jobs it claims (0: the job keeps its own).
+// Only kinds in maxAttempts are claimed. A
+// lapsed job that has used all its attempts is kept as failed instead.
+func (s *Store) ClaimJobs(ctx context.Context, outcomes []JobOutcome, maxAttempts map[string]int, limit int, lease time.Duration) ([]*shelter.Job, error) {
+	var claimed []*shelter.Job
+	err := s.InTx(ctx, func(tx *Tx) error {
+		now := s.nowMillis()
+		if err := s.recordOutcomesTx(ctx, tx, outcomes, now); err != nil {
+			return err
+		}
+		if limit <= 0 || len(maxAttempts) == 0 {
+			return nil
+		}
+		kinds := mustJSON(maxAttempts)
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', lease_until = 0, finished_at = ?1, updated_at = ?1,
+			last_error = 'lease expired on the last attempt (the process running it stopped)'
+			WHERE state = 'running' AND lease_until <= ?1 AND attempts >= max_attempts
+			AND kind IN (SELECT key FROM json_each(?2))`, now, string(kinds)); err != nil {
+			return dbErr("claim jobs", err)
+		}
+		// The subquery picks due queued jobs by the jobs_due index, and
+		// lapsed running ones; oldest due first.
+		rows, err := tx.QueryContext(ctx, `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?1 + ?2, updated_at = ?1,
+			max_attempts = coalesce(nullif((SELECT value FROM json_each(?3) WHERE key = jobs.kind), 0), max_attempts)
+			WHERE id IN (
+				SELECT id FROM (
+					SELECT id, run_at FROM jobs WHERE state = 'queued' AND run_at <= ?1 AND kind IN (SELECT key FROM json_each(?3))
+					UNION ALL
+					SELECT id, run_at FROM jobs WHERE state = 'running' AND lease_until <= ?1 AND kind IN (SELECT key FROM json_each(?3))
+				) ORDER BY run_at, id LIMIT ?4)
+			RETURNING `+jobColumns, now, lease.Milliseconds(), string(kinds), limit)
+		if err != nil {
+			return dbErr("claim jobs", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			j, err := scanJob(rows)
+			if err != nil {
+				return dbErr("claim jobs", err)
+			}
+			claimed = append(claimed, j)
+		}
+		return dbErrOrNil("claim jobs", rows.Err())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return claimed, nil
+}
+
+// RecordJobOutcomes records finished attempts in one transaction.
+func (s *Store) RecordJobOutcomes(ctx context.Context, outcomes []JobOutcome) error {
+	if len(outcomes) == 0 {
+		return nil
+	}
+	return s.InTx(ctx, func(tx *Tx) error { return s.recordOutcomesTx(ctx, tx, outcomes, s.nowMillis()) })
+}
+
+func (s *Store) recordOutcomesTx(ctx context.Context, tx *Tx, outcomes []JobOutcome, now int64) error {
+	for _, o := range outcomes {
+		if o.Err == "" {
+			// A no-op when the worker already completed the job in its
+			// own transaction.
+			if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', lease_until = 0, finished_at = ?1, updated_at = ?1
+				WHERE id = ?2 AND state = 'running' AND attempts = ?3`, now, o.ID, o.Attempt); err != nil {
+				return dbErr("complete job", err)
+			}
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET lease_until = 0, last_error = ?1, updated_at = ?2,
+			state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
+			finished_at = CASE WHEN attempts >= max_attempts THEN ?2 ELSE 0 END,
+			run_at = CASE WHEN attempts >= max_attempts THEN run_at ELSE ?3 END
+			WHERE id = ?4 AND state = 'running' AND attempts = ?5`, o.Err, now, o.RetryAt.UnixMilli(), o.ID, o.Attempt); err != nil {
+			return dbErr("fail job", err)
+		}
+	}
+	return nil
+}
+
+// ExtendJobLeases pushes the leases of running jobs to now+lease.
+func (s *Store) ExtendJobLeases(ctx context.Context, ids []int64, lease time.Duration) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.InTx(ctx, func(tx *Tx) error {
+		now := s.nowMillis()
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET lease_until = ?1 + ?2, updated_at = ?1
+			WHERE state = 'running' AND id IN (SELECT value FROM json_each(?3))`, now, lease.Milliseconds(), string(mustJSON(ids))); err != nil {
+			return dbErr("extend leases", err)
+		}
+		return nil
+	})
+}
+
+// ReleaseJobs puts running jobs back in the queue with their lease cleared,
+// at shutdown, so they run at the next start. The interrupted attempt does
+// not count.
+func (s *Store) ReleaseJobs(ctx context.Context, jobs []JobOutcome) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	return s.InTx(ctx, func(tx *Tx) error {
+		now := s.nowMillis()
+		for _, j := range jobs {
+			if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'queued', lease_until = 0, attempts = max(attempts - 1, 0),
+				run_at = ?1, updated_at = ?1 WHERE id = ?2 AND state = 'running' AND attempts = ?3`, now, j.ID, j.Attempt); err != nil {
+				return dbErr("release job", err)
+			}
+		}
+		return nil
+	})
+}
+
+// NextJobRunAt returns when the earliest queued job of the given kinds is
+// due, and false when none is queued.
+func (s *Store) NextJobRunAt(ctx context.Context, kinds []string) (time.Time, bool, error) {
+	var at sql.NullInt64
+	if err := s.db.Read.QueryRowContext(ctx, `SELECT min(run_at) FROM jobs WHERE state = 'queued'
+		AND kind IN (SELECT value FROM json_each(?))`, string(mustJSON(kinds))).Scan(&at); err != nil {
+		return time.Time{}, false, dbErr("next job", err)
+	}
+	if !at.Valid {
+		return time.Time{}, false, nil
+	}
+	return time.UnixMilli(at.Int64), true, nil
+}
+
+// FindJobByID returns one job.
+func (s *Store) FindJobByID(ctx context.Context, id int64) (*shelter.Job, error) {
+	j, err := scanJob(s.db.Read.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, shelter.ErrNotFound()
+	} else if err != nil {
+		return nil, dbErr("find job", err)
+	}
+	return j, nil
+}
+
+// FindJobs returns the jobs the filter selects, newest first.
+func (s *Store) FindJobs(ctx context.Context, f shelter.JobFilter) ([]*shelter.Job, error) {
+	if f.State != "" && !f.State.Valid() {
+		return nil, shelter.Errorf(shelter.EINVALID, "Invalid state: must be one of queued, running, failed, done")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = shelter.DefaultLimit
+	}
+	limit = min(limit, shelter.MaxLimit)
+	var where []string
+	var args []any
+	if f.State != "" {
+		where, args = append(where, "state = ?"), append(args, f.State)
+	}
+	if f.Kind != "" {
+		where, args = append(where, "kind = ?"), append(args, f.Kind)
+	}
+	if f.PetID != "" {
+		n, err := parseID(f.PetID)
+		if err != nil {
+			return []*shelter.Job{}, nil // no pet has that id, so no job has
+		}
+		where, args = append(where, "pet_id = ?"), append(args, n)
+	}
+	if f.Before > 0 {
+		where, args = append(where, "id < ?"), append(args, f.Before)
+	}
+	q := `SELECT ` + jobColumns + ` FROM jobs`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	rows, err := s.db.Read.QueryContext(ctx, q, append(args, limit)...)
+	if err != nil {
+		return nil, dbErr("find jobs", err)
+	}
+	defer rows.Close()
+	out := []*shelter.Job{}
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, dbErr("find jobs", err)
+		}
+		out = append(out, j)
+	}
+	return out, dbErrOrNil("find jobs", rows.Err())
+}
+
+// RetryJob puts a failed job back in the queue, due now, with a fresh set of
+// attempts; its last error stays until the next attempt. ECONFLICT when the
+// job is not failed.
+func (s *Store) RetryJob(ctx context.Context, id int64) (*shelter.Job, error) {
+	var j *shelter.Job
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var err error
+		j, err = scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return shelter.ErrNotFound()
+		} else if err != nil {
+			return dbErr("find job", err)
+		}
+		if j.State != shelter.JobFailed {
+			return shelter.Errorf(shelter.ECONFLICT, "Job %d is %s: only a failed job can be retried", j.ID, j.State)
+		}
+		now := s.nowMillis()
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'queued', attempts = 0, run_at = ?1, lease_until = 0,
+			finished_at = 0, updated_at = ?1 WHERE id = ?2`, now, id); err != nil {
+			return dbErr("retry job", err)
+		}
+		j.State, j.Attempts, j.RunAt, j.LeaseUntil, j.FinishedAt, j.UpdatedAt = shelter.JobQueued, 0, now, 0, 0, now
+		tx.enqueued = true
+		tx.After(func() { s.log.Info("🔄 Job queued again by hand", "jobId", j.ID, "kind", j.Kind, "petId", j.PetID) })
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return j, nil
 }

@@ -1,0 +1,387 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"runtime/debug"
+	"sort"
+	"time"
+
+	"github.com/petstore/petstore/internal/shelter"
+	"github.com/petstore/petstore/internal/store"
+)
+
+// TestDelayEnv names the test-only environment variable that makes the
+// runner wait this long (a Go duration) before each attempt, so that a
+// crash test can kill the process while jobs are still pending.
+const TestDelayEnv = "PETSTORE_TEST_JOB_DELAY"
+
+// MaxAttempter is implemented by a Worker whose kind allows a number of
+// attempts other than the job's default.
+type MaxAttempter interface {
+	MaxAttempts() int
+}
+
+// Options configure a Runner. Zero values take the defaults.
+type Options struct {
+	// Workers is how many jobs run at once (default 4).
+	Workers int
+	// Lease is how long a claimed job stays claimed without news from its
+	// worker; it is extended every Lease/3 while the worker runs (default
+	// 30s). A job whose lease lapsed is claimed again.
+	Lease time.Duration
+	// Poll is the safety-net interval at which the runner looks for due
+	// jobs without being woken (default 1s).
+	Poll time.Duration
+	// ShutdownTimeout is how long running jobs may take to finish once the
+	// runner is stopped (default 10s); what is left is released.
+	ShutdownTimeout time.Duration
+	// BackoffBase and BackoffMax shape the retry delay: BackoffBase·2^(n-1)
+	// after the n-th failed attempt, with jitter, at most BackoffMax
+	// (defaults 1s and 1h).
+	BackoffBase time.Duration
+	BackoffMax  time.Duration
+	// Delay is waited before each attempt (test only; default from
+	// PETSTORE_TEST_JOB_DELAY).
+	Delay time.Duration
+	// Logger receives the runner's lines (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// Runner claims due jobs from the store's queue and runs them on a fixed
+// number of worker goroutines. One goroutine (the loop) owns every write
+// the queue makes: it records finished attempts and claims new jobs in one
+// short transaction, and extends the leases of running jobs; workers never
+// hold a transaction of the queue while they work.
+type Runner struct {
+	st       *store.Store
+	o        Options
+	log      *slog.Logger
+	workers  map[string]Worker
+	kinds    map[string]int // kind → attempt limit (0: the job's own)
+	kindList []string
+	wake     chan struct{}
+}
+
+// NewRunner returns a runner of the given workers, one per kind. It
+// registers itself with the store so that every commit that enqueues a job
+// wakes it at once.
+func NewRunner(st *store.Store, o Options, workers ...Worker) (*Runner, error) {
+	if o.Workers <= 0 {
+		o.Workers = 4
+	}
+	if o.Lease <= 0 {
+		o.Lease = 30 * time.Second
+	}
+	if o.Poll <= 0 {
+		o.Poll = time.Second
+	}
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = 10 * time.Second
+	}
+	if o.BackoffBase <= 0 {
+		o.BackoffBase = time.Second
+	}
+	if o.BackoffMax <= 0 {
+		o.BackoffMax = time.Hour
+	}
+	if o.Delay == 0 {
+		if v := os.Getenv(TestDelayEnv); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return nil, fmt.Errorf("%s=%q: must be a duration such as 50ms", TestDelayEnv, v)
+			}
+			o.Delay = d
+		}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	r := &Runner{st: st, o: o, log: o.Logger, workers: map[string]Worker{}, kinds: map[string]int{}, wake: make(chan struct{}, 1)}
+	for _, w := range workers {
+		k := w.Kind()
+		if _, dup := r.workers[k]; dup {
+			return nil, fmt.Errorf("jobs: two workers of kind %q", k)
+		}
+		r.workers[k] = w
+		r.kinds[k] = 0
+		if m, ok := w.(MaxAttempter); ok && m.MaxAttempts() > 0 {
+			r.kinds[k] = m.MaxAttempts()
+		}
+		r.kindList = append(r.kindList, k)
+	}
+	sort.Strings(r.kindList)
+	st.OnEnqueue(r.Wake)
+	return r, nil
+}
+
+// Wake makes the runner look for due jobs now. It never blocks.
+func (r *Runner) Wake() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// result is what a worker reports of a job it was handed: the outcome of
+// its attempt, or skipped when the runner was stopping before it began.
+type result struct {
+	out     store.JobOutcome
+	skipped bool
+}
+
+// Run claims and runs jobs until ctx is done, then shuts down gracefully:
+// it stops claiming, lets running jobs finish for up to ShutdownTimeout,
+// records their outcomes and releases the jobs still running so they run
+// at the next start. It returns once that is done.
+func (r *Runner) Run(ctx context.Context) error {
+	if len(r.workers) == 0 {
+		<-ctx.Done()
+		return nil
+	}
+	// Workers run under workCtx, which outlives ctx by the shutdown
+	// timeout.
+	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+
+	todo := make(chan *shelter.Job, r.o.Workers)
+	results := make(chan result, r.o.Workers)
+	go func() {
+		done := make(chan struct{})
+		for range r.o.Workers {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				for j := range todo {
+					if ctx.Err() != nil { // stopping: do not begin new work
+						results <- result{out: store.JobOutcome{ID: j.ID, Attempt: j.Attempts}, skipped: true}
+						continue
+					}
+					results <- result{out: r.attempt(workCtx, j)}
+				}
+			}()
+		}
+		for range r.o.Workers {
+			<-done
+		}
+		close(results)
+	}()
+
+	inflight := map[int64]*shelter.Job{}
+	var pending []store.JobOutcome // finished, not yet recorded
+	heartbeat := time.NewTicker(max(r.o.Lease/3, time.Millisecond))
+	defer heartbeat.Stop()
+	timer := time.NewTimer(0) // the first look is immediate
+	defer timer.Stop()
+	dbBackoff := time.Duration(0)
+
+	for {
+		select {
+		case <-ctx.Done():
+			close(todo)
+			return r.shutdown(inflight, pending, results, cancelWork)
+		case res := <-results:
+			pending = append(pending, res.out)
+			delete(inflight, res.out.ID)
+			pending = drain(results, pending, inflight)
+		case <-r.wake:
+		case <-timer.C:
+		case <-heartbeat.C:
+			if err := r.st.ExtendJobLeases(ctx, ids(inflight), r.o.Lease); err != nil && ctx.Err() == nil {
+				r.log.Error("❌ extend job leases", "err", err)
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			continue // the next turn shuts down
+		}
+		free := r.o.Workers - len(inflight)
+		claimed, err := r.st.ClaimJobs(ctx, pending, r.kinds, free, r.o.Lease)
+		if err != nil {
+			if ctx.Err() != nil {
+				continue
+			}
+			dbBackoff = min(max(2*dbBackoff, 50*time.Millisecond), r.o.Poll)
+			r.log.Error("❌ claim jobs", "err", err, "retryIn", dbBackoff)
+			resetTimer(timer, dbBackoff)
+			continue
+		}
+		dbBackoff = 0
+		pending = pending[:0]
+		for _, j := range claimed {
+			inflight[j.ID] = j
+			todo <- j // never blocks: at most Workers jobs are in flight
+		}
+		if len(claimed) < free {
+			// The queue has nothing more due: sleep until the next queued
+			// job is due, a wake-up, or the poll.
+			resetTimer(timer, r.untilNext(ctx))
+		} else {
+			resetTimer(timer, r.o.Poll)
+		}
+	}
+}
+
+// drain adds every outcome already waiting, without blocking. Before
+// shutdown no result is skipped.
+func drain(results chan result, pending []store.JobOutcome, inflight map[int64]*shelter.Job) []store.JobOutcome {
+	for {
+		select {
+		case res := <-results:
+			pending = append(pending, res.out)
+			delete(inflight, res.out.ID)
+		default:
+			return pending
+		}
+	}
+}
+
+func (r *Runner) untilNext(ctx context.Context) time.Duration {
+	at, ok, err := r.st.NextJobRunAt(ctx, r.kindList)
+	if err != nil || !ok {
+		return r.o.Poll
+	}
+	return min(max(time.Until(at), time.Millisecond), r.o.Poll)
+}
+
+func resetTimer(t *time.Timer, d time.Duration) {
+	t.Stop()
+	select {
+	case <-t.C:
+	default:
+	}
+	t.Reset(d)
+}
+
+func ids(m map[int64]*shelter.Job) []int64 {
+	out := make([]int64, 0, len(m))
+	for id := range m {
+		out = append(out, id)
+	}
+	return out
+}
+
+// shutdown waits for the running jobs up to the timeout, records what
+// finished and releases the rest (and those handed out but not begun).
+func (r *Runner) shutdown(inflight map[int64]*shelter.Job, pending []store.JobOutcome, results chan result, cancelWork context.CancelFunc) error {
+	ctx := context.Background()
+	r.log.Info("🛑 Job runner stopping", "running", len(inflight), "timeout", r.o.ShutdownTimeout)
+	deadline := time.NewTimer(r.o.ShutdownTimeout)
+	defer deadline.Stop()
+	heartbeat := time.NewTicker(max(r.o.Lease/3, time.Millisecond))
+	defer heartbeat.Stop()
+	var skipped []store.JobOutcome
+	closed := false
+wait:
+	for len(inflight) > 0 {
+		select {
+		case res, ok := <-results:
+			if !ok {
+				closed = true
+				break wait
+			}
+			delete(inflight, res.out.ID)
+			if res.skipped {
+				skipped = append(skipped, res.out)
+			} else {
+				pending = append(pending, res.out)
+			}
+		case <-heartbeat.C:
+			if err := r.st.ExtendJobLeases(ctx, ids(inflight), r.o.Lease); err != nil {
+				r.log.Error("❌ extend job leases", "err", err)
+			}
+		case <-deadline.C:
+			break wait
+		}
+	}
+	var errs []error
+	if err := r.st.RecordJobOutcomes(ctx, pending); err != nil {
+		errs = append(errs, fmt.Errorf("record job outcomes: %w", err))
+	}
+	cancelWork()
+	left := skipped
+	for _, j := range inflight {
+		left = append(left, store.JobOutcome{ID: j.ID, Attempt: j.Attempts})
+	}
+	if len(left) > 0 {
+		if err := r.st.ReleaseJobs(ctx, left); err != nil {
+			errs = append(errs, fmt.Errorf("release jobs: %w", err))
+		} else {
+			r.log.Warn("⚠️ Jobs released unfinished: they run at the next start", "count", len(left))
+		}
+	}
+	// Give cancelled workers a moment to return; what they report now no
+	// longer counts (the released jobs' attempt numbers fence it off).
+	grace := time.NewTimer(time.Second)
+	defer grace.Stop()
+	for !closed {
+		select {
+		case _, ok := <-results:
+			closed = !ok
+		case <-grace.C:
+			closed = true
+		}
+	}
+	r.log.Info("✅ Job runner stopped")
+	return errors.Join(errs...)
+}
+
+// attempt runs one attempt of a job and returns its outcome. A panic is a
+// failed attempt.
+func (r *Runner) attempt(ctx context.Context, j *shelter.Job) (out store.JobOutcome) {
+	out = store.JobOutcome{ID: j.ID, Attempt: j.Attempts}
+	start := time.Now()
+	w := r.workers[j.Kind]
+	err := func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				r.log.Error("❌ Job panicked", "jobId", j.ID, "kind", j.Kind, "panic", p, "stack", string(debug.Stack()))
+				err = fmt.Errorf("panic: %v", p)
+			}
+		}()
+		if r.o.Delay > 0 {
+			select {
+			case <-time.After(r.o.Delay):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return w.Work(ctx, j)
+	}()
+	if err == nil {
+		r.log.Debug("job done", "jobId", j.ID, "kind", j.Kind, "attempt", j.Attempts, "durationMs", time.Since(start).Milliseconds())
+		return out
+	}
+	out.Err = err.Error()
+	if out.Err == "" {
+		out.Err = "failed"
+	}
+	delay := r.backoff(j.Attempts)
+	var ra *RetryAfterError
+	if errors.As(err, &ra) && ra.Delay > delay {
+		delay = ra.Delay
+	}
+	out.RetryAt = time.Now().Add(delay)
+	if j.Attempts >= j.MaxAttempts {
+		r.log.Error("❌ Job failed for good", "jobId", j.ID, "kind", j.Kind, "petId", j.PetID, "attempts", j.Attempts, "err", err)
+	} else {
+		r.log.Warn("⚠️ Job attempt failed, will retry", "jobId", j.ID, "kind", j.Kind, "petId", j.PetID,
+			"attempt", j.Attempts, "maxAttempts", j.MaxAttempts, "retryIn", delay.Round(time.Millisecond), "err", err)
+	}
+	return out
+}
+
+// backoff is the delay after the n-th failed attempt: BackoffBase·2^(n-1),
+// at most BackoffMax, of which a random part up to a half is taken off
+// (jitter), so that jobs failing together do not retry together.
+func (r *Runner) backoff(n int) time.Duration {
+	d := r.o.BackoffBase
+	for i := 1; i < n && d < r.o.BackoffMax; i++ {
+		d *= 2
+	}
+	d = min(d, r.o.BackoffMax)
+	return d - time.Duration(rand.Int64N(int64(d/2)+1))
+}
