@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// LoginFailures counts recent failed sign-ins for one account and one
+// client address, with the time of the oldest of each (milliseconds; zero
+// when there is none), so that a caller can say when to try again.
+type LoginFailures struct {
+	Account, Addr             int
+	AccountOldest, AddrOldest int64
+}
+
+// CountLoginFailures counts the failed sign-ins for account and for addr
+// since the given time (milliseconds).
+func (s *Store) CountLoginFailures(ctx context.Context, account, addr string, since int64) (LoginFailures, error) {
+	var f LoginFailures
+	err := s.db.Read.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM login_attempts WHERE account = ?1 AND at > ?3),
+			(SELECT coalesce(min(at), 0) FROM login_attempts WHERE account = ?1 AND at > ?3),
+			(SELECT count(*) FROM login_attempts WHERE addr = ?2 AND at > ?3),
+			(SELECT coalesce(min(at), 0) FROM login_attempts WHERE addr = ?2 AND at > ?3)`,
+		account, addr, since).Scan(&f.Account, &f.AccountOldest, &f.Addr, &f.AddrOldest)
+	if err != nil {
+		return LoginFailures{}, dbErr("count login failures", err)
+	}
+	return f, nil
+}
+
+// RecordLoginFailure records a failed sign-in now, and prunes the
+// failures older than keep so the table stays small.
+func (s *Store) RecordLoginFailure(ctx context.Context, account, addr string, keep time.Duration) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		now := s.nowMillis()
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE at <= ?`, now-keep.Milliseconds()); err != nil {
+			return dbErr("prune login failures", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO login_attempts (account, addr, at) VALUES (?, ?, ?)`, account, addr, now); err != nil {
+			return dbErr("record login failure", err)
+		}
+		return nil
+	})
+}
+
+// ClearLoginFailures forgets an account's failed sign-ins (after a
+// successful one). The address's failures stay: a client that guesses
+// many accounts stays throttled.
+func (s *Store) ClearLoginFailures(ctx context.Context, account string) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE account = ?`, account); err != nil {
+			return dbErr("clear login failures", err)
+		}
+		return nil
+	})
+}
