@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+
+	"github.com/petstore/petstore/internal/shelter"
+)
+
+// SetProfile stores p as the pet's profile (overwriting the one it had),
+// records events and then {ns}.profile_enrichment_completed with the
+// profile, and completes job jobID (when not 0), all in one transaction. A
+// pet that no longer exists or is soft-deleted is not written and gets no
+// event; its job is still completed, and written is false. The pet's
+// status is never touched.
+func (s *Store) SetProfile(ctx context.Context, jobID int64, o shelter.Origin, petID string, p shelter.Profile, events ...*shelter.Event) (written bool, err error) {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return false, dbErr("encode profile", err)
+	}
+	err = s.InTx(ctx, func(tx *Tx) error {
+		pet, err := findPetTx(ctx, tx, petID)
+		if shelter.ErrorCode(err) == shelter.ENOTFOUND {
+			return s.completeJob(ctx, tx, jobID)
+		} else if err != nil {
+			return err
+		}
+		if pet.Deleted() {
+			return s.completeJob(ctx, tx, jobID)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE pets SET profile = ?, updated_at = max(updated_at, ?) WHERE id = ?`,
+			string(raw), s.nowMillis(), pet.ID); err != nil {
+			return dbErr("set profile", err)
+		}
+		for _, e := range events {
+			if err := s.insertEvent(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		data := map[string]any{"profile": p, "source": p.Source}
+		if jobID != 0 {
+			data["jobId"] = jobID
+		}
+		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentCompleted),
+			PetID: pet.ID, Actor: o.Actor, Data: mustJSON(data)}); err != nil {
+			return err
+		}
+		written = true
+		return s.completeJob(ctx, tx, jobID)
+	})
+	if err != nil {
+		return false, err
+	}
+	return written, nil
+}
+
+func (s *Store) completeJob(ctx context.Context, tx *Tx, jobID int64) error {
+	if jobID == 0 {
+		return nil
+	}
+	return s.CompleteJobTx(ctx, tx, jobID)
+}
+
+// EnqueueEnrichment queues a fresh profile enrichment of a pet (the
+// dashboard's "regenerate"). ENOTFOUND for an unknown pet, ECONFLICT for a
+// soft-deleted one. When an enrichment of the pet is already queued and not
+// yet started, that job's id is returned and created is false: it will read
+// the pet as it is when it runs, so a second one would only repeat it.
+func (s *Store) EnqueueEnrichment(ctx context.Context, o shelter.Origin, petID string) (jobID int64, created bool, err error) {
+	err = s.InTx(ctx, func(tx *Tx) error {
+		pet, err := findPetTx(ctx, tx, petID)
+		if err != nil {
+			return err
+		}
+		if pet.Deleted() {
+			return shelter.Errorf(shelter.ECONFLICT, "Pet %s is deleted: restore it before regenerating its profile", pet.ID)
+		}
+		n, _ := parseID(pet.ID) // read from the database: always valid
+		err = tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE pet_id = ? AND kind = ? AND state = 'queued' AND attempts = 0
+			ORDER BY id LIMIT 1`, n, shelter.JobEnrichProfile).Scan(&jobID)
+		if err == nil {
+			return nil
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return dbErr("find queued enrichment", err)
+		}
+		if jobID, err = s.EnqueueTx(ctx, tx, o, shelter.JobEnrichProfile, pet.ID, nil); err != nil {
+			return err
+		}
+		created = true
+		return nil
+	})
+	if err != nil {
+		return 0, false, err
+	}
+	return jobID, created, nil
+}
