@@ -18,6 +18,9 @@ type Config struct {
 	DBPath     string        // DB_PATH
 	PurgeAfter time.Duration // PURGE_AFTER
 	LogFormat  string        // LOG_FORMAT: text or json
+	// Auth holds ADMIN_EMAIL, ADMIN_PASSWORD, TRUST_PROXY_HEADERS,
+	// TLS_CERT, TLS_KEY and SESSION_TTL (see auth.go).
+	Auth Auth
 }
 
 // Load reads .env (when envFile exists; variables already set win) and then
@@ -53,6 +56,9 @@ func Load(envFile string) (Config, error) {
 		}
 		c.LogFormat = v
 	}
+	var authErrs []error
+	c.Auth, authErrs = loadAuth()
+	errs = append(errs, authErrs...)
 	return c, errors.Join(errs...)
 }
 
