@@ -52,7 +52,9 @@ func run(args []string) error {
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store) error {
-	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log})
+	live := web.NewBroker() // wakes the dashboard's live streams after each commit with events
+	st.OnEvent(live.Notify)
+	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter})
 	l, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
 	if err != nil {
 		return fmt.Errorf("listen on PORT=%d: %w", cfg.Port, err)

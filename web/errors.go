@@ -71,6 +71,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if c.Request().Method == http.MethodHead {
 		err = c.NoContent(status)
+	} else if wantsHTML(c) {
+		err = s.renderError(c, status, de) // the dashboard: a toast or a page
 	} else {
 		err = c.JSON(status, errorBody{Message: de.Message, Errors: de.Fields})
 	}

@@ -1,6 +1,11 @@
 package web
 
-import "github.com/petstore/petstore/internal/shelter"
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/petstore/petstore/internal/shelter"
+	"github.com/petstore/petstore/static"
+)
 
 // routes registers every route of the server, in one place.
 func (s *Server) routes() {
@@ -22,4 +27,20 @@ func (s *Server) routes() {
 	}
 	e.GET("/api/events", s.handleEventList)
 	e.GET("/openapi.json", s.handleOpenAPI)
+
+	// The staff dashboard: HTML pages and htmx fragments.
+	e.GET("/static/*", echo.WrapHandler(static.Handler()))
+	e.GET("/", s.handlePageBoard)
+	e.GET("/pets/new", s.handlePageNewPet)
+	e.POST("/pets/new", s.handlePagePetCreate)
+	e.GET("/pets/:id", s.handlePagePet)
+	e.GET("/pets/:id/live", s.handlePagePetLive)
+	e.POST("/pets/:id/status", s.handlePagePetStatus)
+	e.POST("/pets/:id/edit", s.handlePagePetEdit)
+	e.POST("/pets/:id/delete", s.handlePagePetDelete)
+	e.POST("/pets/:id/restore", s.handlePagePetRestore)
+	e.POST("/pets/:id/profile", s.handlePagePetProfile)
+	e.GET("/deleted", s.handlePageDeleted)
+	e.GET("/workflow", s.handlePageWorkflow)
+	e.GET("/events/stream", s.handleEventStream)
 }

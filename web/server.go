@@ -29,6 +29,20 @@ type Deps struct {
 	Events shelter.EventService
 	DB     Pinger
 	Logger *slog.Logger
+
+	// Live wakes the dashboard's live streams; main wires the store's
+	// OnEvent hook to its Notify. Nil: a broker nobody notifies.
+	Live *Broker
+	// PurgeAfter is how long a deleted pet is kept, for the dashboard's
+	// delete confirmation (default 720h).
+	PurgeAfter time.Duration
+	// Jobs shows the dashboard's Jobs page; nil leaves it out.
+	Jobs shelter.JobService
+	// Profiles adds the "Regenerate" button to a pet's AI profile; nil
+	// leaves it out.
+	Profiles ProfileRequester
+	// Now is the clock (default time.Now).
+	Now func() time.Time
 }
 
 // Server is the HTTP server of the API and the dashboard.
@@ -38,6 +52,13 @@ type Server struct {
 	events shelter.EventService
 	db     Pinger
 	log    *slog.Logger
+
+	// The dashboard's.
+	live       *Broker
+	purgeAfter time.Duration
+	jobs       shelter.JobService
+	profiles   ProfileRequester
+	now        func() time.Time
 }
 
 // New builds the server and registers every route.
@@ -45,6 +66,16 @@ func New(d Deps) *Server {
 	s := &Server{echo: echo.New(), pets: d.Pets, events: d.Events, db: d.DB, log: d.Logger}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	s.live, s.purgeAfter, s.jobs, s.profiles, s.now = d.Live, d.PurgeAfter, d.Jobs, d.Profiles, d.Now
+	if s.live == nil {
+		s.live = NewBroker()
+	}
+	if s.purgeAfter <= 0 {
+		s.purgeAfter = 720 * time.Hour
+	}
+	if s.now == nil {
+		s.now = time.Now
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
@@ -75,5 +106,9 @@ func (s *Server) Serve(l net.Listener) error {
 	return nil
 }
 
-// Shutdown stops accepting requests and waits for those in flight.
-func (s *Server) Shutdown(ctx context.Context) error { return s.echo.Shutdown(ctx) }
+// Shutdown stops accepting requests and waits for those in flight. The
+// dashboard's live streams are ended first: they would never finish.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.live.Close()
+	return s.echo.Shutdown(ctx)
+}

@@ -1,0 +1,264 @@
+// Package views holds the dashboard's templ pages and fragments. Views only
+// render what they are given; handlers in package web fetch the data.
+package views
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/petstore/petstore/internal/shelter"
+)
+
+// Nav names the page a layout highlights in the navigation.
+type Nav string
+
+// Navigation entries.
+const (
+	NavBoard    Nav = "board"
+	NavNew      Nav = "new"
+	NavDeleted  Nav = "deleted"
+	NavWorkflow Nav = "workflow"
+	NavJobs     Nav = "jobs"
+	NavNone     Nav = ""
+)
+
+// timeLayout is how the dashboard writes a time.
+const timeLayout = "2 Jan 2006 15:04"
+
+// FormatTime writes milliseconds since the epoch in the server's time zone,
+// or "—" for zero.
+func FormatTime(ms int64) string {
+	if ms == 0 {
+		return "—"
+	}
+	return time.UnixMilli(ms).Local().Format(timeLayout)
+}
+
+// FormatDate writes the day of a time in milliseconds since the epoch.
+func FormatDate(ms int64) string {
+	return time.UnixMilli(ms).Local().Format("2 January 2006")
+}
+
+// isoTime is the datetime attribute of a <time>.
+func isoTime(ms int64) string {
+	return time.UnixMilli(ms).UTC().Format(time.RFC3339)
+}
+
+// FormatAge writes an age in months as staff say it: "8 months",
+// "2 years", "1 year 3 months".
+func FormatAge(months int) string {
+	y, m := months/12, months%12
+	plural := func(n int, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return strconv.Itoa(n) + " " + unit + "s"
+	}
+	switch {
+	case y == 0:
+		return plural(m, "month")
+	case m == 0:
+		return plural(y, "year")
+	}
+	return plural(y, "year") + " " + plural(m, "month")
+}
+
+// DaysLeft is the number of whole or part days from now until purgeAt,
+// never below zero.
+func DaysLeft(now, purgeAt int64) int {
+	if purgeAt <= now {
+		return 0
+	}
+	const day = int64(24 * time.Hour / time.Millisecond)
+	return int((purgeAt - now + day - 1) / day)
+}
+
+// daysText says "1 day" or "N days".
+func daysText(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return strconv.Itoa(n) + " days"
+}
+
+// SpeciesLabel is a species as staff read it.
+func SpeciesLabel(s shelter.Species) string {
+	switch s {
+	case shelter.SpeciesDog:
+		return "Dog"
+	case shelter.SpeciesCat:
+		return "Cat"
+	case shelter.SpeciesBird:
+		return "Bird"
+	case shelter.SpeciesOther:
+		return "Other"
+	}
+	return string(s)
+}
+
+// ActionLabel is the text of the button that asks for status to.
+func ActionLabel(to shelter.Status) string {
+	switch to {
+	case shelter.StatusHealthy:
+		return "Mark healthy"
+	case shelter.StatusIll:
+		return "Mark ill"
+	case shelter.StatusAvailable:
+		return "Make available"
+	case shelter.StatusPending:
+		return "Adoption application received"
+	case shelter.StatusAdopted:
+		return "Complete adoption"
+	case shelter.StatusUnderTreatment:
+		return "Start treatment"
+	case shelter.StatusRecovered:
+		return "Mark recovered"
+	}
+	return "Move to " + to.Label()
+}
+
+// transitionFor finds the table row from → to, for its description.
+func transitionFor(from, to shelter.Status) shelter.Transition {
+	for _, t := range shelter.Transitions {
+		if t.From == from && t.To == to {
+			return t
+		}
+	}
+	return shelter.Transition{From: from, To: to}
+}
+
+// EventLabel says what an event means, without its namespace.
+func EventLabel(e *shelter.Event) string {
+	name := strings.TrimPrefix(e.Type, e.Namespace+".")
+	switch name {
+	case shelter.EventPetCreated:
+		return "Pet created"
+	case shelter.EventPetUpdated:
+		return "Details edited"
+	case shelter.EventPetSoftDeleted:
+		return "Deleted (purge scheduled)"
+	case shelter.EventPetRestored:
+		return "Restored"
+	case shelter.EventPetPurged:
+		return "Purged"
+	case shelter.EventStatusUpdateRequested:
+		return "Status change requested"
+	case shelter.EventTransitionCompleted:
+		if d := dataString(e, "description"); d != "" {
+			return d
+		}
+		return "Status changed"
+	case shelter.EventTransitionRejected:
+		if r := dataString(e, "reason"); r != "" {
+			return "Rejected: " + r
+		}
+		return "Status change rejected"
+	case shelter.EventFeedingReminderEnqueued:
+		return "Feeding reminder queued"
+	case shelter.EventFeedingReminderCompleted:
+		return "Feeding reminder set"
+	case shelter.EventProfileEnrichmentEnqueued:
+		return "AI profile queued"
+	case shelter.EventProfileEnrichmentStarted:
+		return "AI profile started"
+	case shelter.EventProfileEnrichmentCompleted:
+		return "AI profile written"
+	case shelter.EventProfileEnrichmentFailed:
+		return "AI profile failed"
+	case shelter.EventReaperCompleted:
+		return "Deletion reaper ran"
+	}
+	return name
+}
+
+// dataString reads one string field of an event's JSON data.
+func dataString(e *shelter.Event, key string) string {
+	if len(e.Data) == 0 {
+		return ""
+	}
+	var m map[string]any
+	if err := json.Unmarshal(e.Data, &m); err != nil {
+		return ""
+	}
+	s, _ := m[key].(string)
+	return s
+}
+
+// BoardQuery is the state of the board's filters, as its URL carries it.
+type BoardQuery struct {
+	Query   string
+	Species shelter.Species
+	Status  shelter.Status
+	Sort    shelter.PetSort
+	Cursor  string
+}
+
+// URL is the board's address for q; empty values are left out.
+func (q BoardQuery) URL() string {
+	v := url.Values{}
+	if q.Query != "" {
+		v.Set("q", q.Query)
+	}
+	if q.Species != "" {
+		v.Set("species", string(q.Species))
+	}
+	if q.Status != "" {
+		v.Set("status", string(q.Status))
+	}
+	if q.Sort != "" && q.Sort != shelter.SortNewest {
+		v.Set("sort", string(q.Sort))
+	}
+	if q.Cursor != "" {
+		v.Set("cursor", q.Cursor)
+	}
+	if len(v) == 0 {
+		return "/"
+	}
+	return "/?" + v.Encode()
+}
+
+// WithStatus is q filtered by status s, from the first page.
+func (q BoardQuery) WithStatus(s shelter.Status) BoardQuery {
+	q.Status, q.Cursor = s, ""
+	return q
+}
+
+// PetURL is the page of one pet.
+func PetURL(id string) string { return "/pets/" + url.PathEscape(id) }
+
+// petAction is the address of one of a pet's form actions.
+func petAction(id, action string) string { return PetURL(id) + "/" + action }
+
+// StreamURL is the live event stream's address, resuming after event id.
+func StreamURL(after int64, feed bool) string {
+	u := "/events/stream?after=" + strconv.FormatInt(after, 10)
+	if feed {
+		u += "&feed=1"
+	}
+	return u
+}
+
+// PetEventName is the name of the stream event sent when pet id changes.
+func PetEventName(id string) string { return "pet-" + id }
+
+// sseTrigger is an hx-trigger for a stream event.
+func sseTrigger(name string) string { return "sse:" + name }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// WithCursor is q at the page cursor c.
+func (q BoardQuery) WithCursor(c string) BoardQuery {
+	q.Cursor = c
+	return q
+}

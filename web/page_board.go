@@ -1,0 +1,80 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/petstore/petstore/internal/shelter"
+	"github.com/petstore/petstore/views"
+)
+
+// boardPageSize is how many pets one page of the board shows.
+const boardPageSize = 50
+
+// boardQuery reads the board's filters from the URL; an unknown value is
+// EINVALID.
+func boardQuery(c echo.Context) (views.BoardQuery, error) {
+	q := views.BoardQuery{
+		Query:   strings.TrimSpace(c.QueryParam("q")),
+		Species: shelter.Species(c.QueryParam("species")),
+		Status:  shelter.Status(c.QueryParam("status")),
+		Sort:    shelter.PetSort(c.QueryParam("sort")),
+		Cursor:  c.QueryParam("cursor"),
+	}
+	if utf8.RuneCountInString(q.Query) > shelter.MaxNameLen {
+		return q, shelter.Errorf(shelter.EINVALID, "Search is too long: at most %d characters", shelter.MaxNameLen)
+	}
+	if q.Species != "" && !q.Species.Valid() {
+		return q, shelter.Errorf(shelter.EINVALID, "Unknown species %q: %s", q.Species, shelter.SpeciesMessage)
+	}
+	if q.Status != "" && !q.Status.Valid() {
+		return q, shelter.Errorf(shelter.EINVALID, "Unknown status %q", q.Status)
+	}
+	if q.Sort == "" {
+		q.Sort = shelter.SortNewest
+	}
+	if q.Sort != shelter.SortNewest && q.Sort != shelter.SortName && q.Sort != shelter.SortAge {
+		return q, shelter.Errorf(shelter.EINVALID, "Unknown sort %q: must be newest, name or age", q.Sort)
+	}
+	return q, nil
+}
+
+// handlePageBoard is the pets board (/). To htmx targeting #board-live it
+// answers that fragment alone, for the live refresh.
+func (s *Server) handlePageBoard(c echo.Context) error {
+	q, err := boardQuery(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.boardData(c, q)
+	if err != nil {
+		return err
+	}
+	if isHTMX(c) && htmxTarget(c) == "board-live" {
+		return Render(c, http.StatusOK, views.BoardLive(d))
+	}
+	return Render(c, http.StatusOK, views.BoardPage(s.layout("Pets", views.NavBoard), d))
+}
+
+func (s *Server) boardData(c echo.Context, q views.BoardQuery) (views.BoardData, error) {
+	ctx := c.Request().Context()
+	last, err := s.lastEventID(ctx)
+	if err != nil {
+		return views.BoardData{}, err
+	}
+	page, err := s.pets.FindPets(ctx, shelter.PetFilter{
+		Status: q.Status, Species: q.Species, Query: q.Query,
+		ExcludeDeleted: q.Status == "", Sort: q.Sort, Cursor: q.Cursor, Limit: boardPageSize,
+	})
+	if err != nil {
+		return views.BoardData{}, err
+	}
+	counts, err := s.pets.CountPetsByStatus(ctx)
+	if err != nil {
+		return views.BoardData{}, err
+	}
+	return views.BoardData{Q: q, Page: page, Counts: counts, LastEventID: last}, nil
+}

@@ -1,0 +1,161 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/petstore/petstore/internal/shelter"
+	"github.com/petstore/petstore/views"
+)
+
+// petData reads everything a pet's page shows. The last event id is read
+// first, so the live stream resumes with nothing missed.
+func (s *Server) petData(c echo.Context, id string) (views.PetData, error) {
+	ctx := c.Request().Context()
+	last, err := s.lastEventID(ctx)
+	if err != nil {
+		return views.PetData{}, err
+	}
+	p, err := s.pets.FindPetByID(ctx, id)
+	if err != nil {
+		return views.PetData{}, err
+	}
+	events, err := s.events.FindEvents(ctx, shelter.EventFilter{PetID: id, Limit: shelter.MaxLimit})
+	if err != nil {
+		return views.PetData{}, err
+	}
+	slices.Reverse(events) // newest first
+	return views.PetData{
+		Pet: p, Events: events, Edit: views.FormFromPet(p),
+		Now: shelter.Millis(s.now()), PurgeAfter: s.purgeAfter, LastEventID: last,
+		CanRegenerate: s.profiles != nil,
+	}, nil
+}
+
+// handlePagePet is one pet's page.
+func (s *Server) handlePagePet(c echo.Context) error {
+	d, err := s.petData(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, views.PetPage(s.layout(d.Pet.Name, views.NavNone), d))
+}
+
+// handlePagePetLive is the live part of a pet's page, for the stream's
+// refresh.
+func (s *Server) handlePagePetLive(c echo.Context) error {
+	d, err := s.petData(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, views.PetLive(d))
+}
+
+// afterPetAction answers a successful action on a pet: htmx gets the
+// fresh live fragment, a plain form a redirect to the pet's page.
+func (s *Server) afterPetAction(c echo.Context, id string) error {
+	if !isHTMX(c) {
+		return c.Redirect(http.StatusSeeOther, views.PetURL(id))
+	}
+	d, err := s.petData(c, id)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, views.PetLive(d))
+}
+
+// handlePagePetStatus asks the orchestrator for the status a button
+// names. A rejected request is ECONFLICT with the orchestrator's reason.
+func (s *Server) handlePagePetStatus(c echo.Context) error {
+	id := c.Param("id")
+	to := shelter.Status(c.FormValue("status"))
+	if !to.Valid() {
+		return shelter.Errorf(shelter.EINVALID, "Unknown status %q", to)
+	}
+	_, dec, err := s.pets.UpdatePet(c.Request().Context(), staffOrigin, id, shelter.PetFields{}, &to)
+	if err != nil {
+		return err
+	}
+	if dec != nil && dec.Rejected {
+		return shelter.Errorf(shelter.ECONFLICT, "%s", dec.Reason)
+	}
+	return s.afterPetAction(c, id)
+}
+
+// handlePagePetEdit saves the edit form; with problems it shows the form
+// again with them.
+func (s *Server) handlePagePetEdit(c echo.Context) error {
+	id := c.Param("id")
+	ctx := c.Request().Context()
+	form, fields, bad := petForm(c, true)
+	var problems []shelter.FieldError
+	if len(bad) > 0 {
+		problems = append(bad, checkForm(fields, true)...)
+	} else {
+		p, _, err := s.pets.UpdatePet(ctx, staffOrigin, id, fields, nil)
+		if err == nil {
+			if isHTMX(c) {
+				return Render(c, http.StatusOK, views.Saved(p.ID, views.FormFromPet(p)))
+			}
+			return c.Redirect(http.StatusSeeOther, views.PetURL(p.ID))
+		}
+		if problems = shelter.ErrorFields(err); shelter.ErrorCode(err) != shelter.EINVALID || len(problems) == 0 {
+			return err
+		}
+	}
+	form = withErrors(form, problems)
+	if isHTMX(c) {
+		return Render(c, http.StatusBadRequest, views.EditForm(id, form))
+	}
+	d, err := s.petData(c, id)
+	if err != nil {
+		return err
+	}
+	d.Edit = form
+	return Render(c, http.StatusBadRequest, views.PetPage(s.layout(d.Pet.Name, views.NavNone), d))
+}
+
+// handlePagePetDelete soft-deletes a pet (the page asked to confirm,
+// naming the purge date).
+func (s *Server) handlePagePetDelete(c echo.Context) error {
+	p, err := s.pets.DeletePet(c.Request().Context(), staffOrigin, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return seeOther(c, views.PetURL(p.ID))
+}
+
+// handlePagePetRestore restores a deleted pet, then returns to the
+// Deleted page when it came from there, else to the pet.
+func (s *Server) handlePagePetRestore(c echo.Context) error {
+	p, err := s.pets.RestorePet(c.Request().Context(), staffOrigin, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if c.FormValue("next") == "/deleted" {
+		return seeOther(c, "/deleted")
+	}
+	return seeOther(c, views.PetURL(p.ID))
+}
+
+// ProfileRequester queues a fresh AI profile for a pet (the AI issue's
+// enrichment job).
+type ProfileRequester interface {
+	RequestProfile(ctx context.Context, o shelter.Origin, petID string) error
+}
+
+// handlePagePetProfile asks for a new AI profile; the live stream shows
+// it when it arrives.
+func (s *Server) handlePagePetProfile(c echo.Context) error {
+	if s.profiles == nil {
+		return shelter.Errorf(shelter.ENOTIMPLEMENTED, "AI profiles are switched off")
+	}
+	id := c.Param("id")
+	if err := s.profiles.RequestProfile(c.Request().Context(), staffOrigin, id); err != nil {
+		return err
+	}
+	return s.afterPetAction(c, id)
+}

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/petstore/petstore/internal/shelter"
+	"github.com/petstore/petstore/views"
+)
+
+// fieldLabels name a pet's fields as the forms label them.
+var fieldLabels = map[string]string{"name": "Name", "species": "Species", "ageMonths": "Age in months", "notes": "Notes", "status": "Status"}
+
+func fieldLabel(f string) string {
+	if l, ok := fieldLabels[f]; ok {
+		return l
+	}
+	return f
+}
+
+// petForm reads the add or edit form. It returns what was typed, the
+// fields to store, and the problems found before the domain's validation
+// (an age that is not a number; on edit, a species left unchosen).
+func petForm(c echo.Context, edit bool) (views.PetForm, shelter.PetFields, []shelter.FieldError) {
+	form := views.PetForm{
+		Name:      c.FormValue("name"),
+		Species:   c.FormValue("species"),
+		AgeMonths: strings.TrimSpace(c.FormValue("ageMonths")),
+		Notes:     c.FormValue("notes"),
+	}
+	var (
+		f    shelter.PetFields
+		bad  []shelter.FieldError
+		name = form.Name
+	)
+	f.Name = &name
+	if form.Species != "" {
+		sp := shelter.Species(form.Species)
+		f.Species = &sp
+	} else if edit {
+		bad = append(bad, shelter.FieldError{Field: "species", Message: "is required"})
+	}
+	if form.AgeMonths != "" {
+		n, err := strconv.Atoi(form.AgeMonths)
+		if err != nil {
+			bad = append(bad, shelter.FieldError{Field: "ageMonths", Message: shelter.AgeMessage})
+		} else {
+			f.AgeMonths = &n
+		}
+	} else if edit {
+		bad = append(bad, shelter.FieldError{Field: "ageMonths", Message: "is required"})
+	}
+	notes := form.Notes
+	f.Notes = &notes
+	return form, f, bad
+}
+
+// withErrors puts field problems next to their fields: the first problem
+// of each field, prefixed by its label.
+func withErrors(form views.PetForm, fes ...[]shelter.FieldError) views.PetForm {
+	form.Errors = map[string]string{}
+	for _, list := range fes {
+		for _, fe := range list {
+			if _, ok := form.Errors[fe.Field]; !ok {
+				form.Errors[fe.Field] = fieldLabel(fe.Field) + " " + fe.Message
+			}
+		}
+	}
+	return form
+}
+
+// checkForm runs the domain's validation on fields read from a form, for
+// a form that already has problems of its own, so all show at once.
+func checkForm(f shelter.PetFields, edit bool) []shelter.FieldError {
+	f.Normalize()
+	if edit {
+		return shelter.ErrorFields(f.ValidateUpdate())
+	}
+	return shelter.ErrorFields(f.ValidateCreate())
+}
+
+// handlePageNewPet shows the add form.
+func (s *Server) handlePageNewPet(c echo.Context) error {
+	return Render(c, http.StatusOK, views.NewPetPage(s.layout("Add a pet", views.NavNew), views.PetForm{}))
+}
+
+// handlePagePetCreate adds a pet from the form: the pet's page on success,
+// the form again with its problems otherwise (to htmx, the form alone).
+func (s *Server) handlePagePetCreate(c echo.Context) error {
+	form, fields, bad := petForm(c, false)
+	var problems []shelter.FieldError
+	if len(bad) > 0 {
+		problems = append(bad, checkForm(fields, false)...)
+	} else {
+		p, err := s.pets.CreatePet(c.Request().Context(), staffOrigin, fields)
+		if err == nil {
+			return seeOther(c, views.PetURL(p.ID))
+		}
+		if problems = shelter.ErrorFields(err); shelter.ErrorCode(err) != shelter.EINVALID || len(problems) == 0 {
+			return err
+		}
+	}
+	form = withErrors(form, problems)
+	if isHTMX(c) {
+		return Render(c, http.StatusBadRequest, views.NewPetForm(form))
+	}
+	return Render(c, http.StatusBadRequest, views.NewPetPage(s.layout("Add a pet", views.NavNew), form))
+}
