@@ -359,6 +359,11 @@ func (r *Runner) attempt(ctx context.Context, j *shelter.Job) (out store.JobOutc
 	if out.Err == "" {
 		out.Err = "failed"
 	}
+	if ctx.Err() != nil {
+		// Shutdown interrupted the attempt; the job has been released.
+		r.log.Info("job interrupted by shutdown", "jobId", j.ID, "kind", j.Kind, "err", err)
+		return out
+	}
 	delay := r.backoff(j.Attempts)
 	var ra *RetryAfterError
 	if errors.As(err, &ra) && ra.Delay > delay {
