@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/petstore/petstore/db"
+	"github.com/petstore/petstore/internal/auth"
 	"github.com/petstore/petstore/internal/config"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/web"
@@ -45,6 +46,9 @@ func run(args []string) error {
 	defer database.Close()
 	st := store.New(database, store.Options{PurgeAfter: cfg.PurgeAfter, Logger: log})
 
+	if len(args) > 0 && args[0] == "token" { // petstore token create|list|revoke
+		return auth.TokenCommand(ctx, auth.New(st, auth.Options{Logger: log}), args[1:], os.Stdout, os.Stderr)
+	}
 	if len(args) > 0 {
 		return fmt.Errorf("unknown command %q (commands: serve)", args[0])
 	}
