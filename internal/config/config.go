@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+	"github.com/robfig/cron/v3"
 )
 
 // Config holds every setting. Each field names its environment variable.
@@ -18,6 +19,12 @@ type Config struct {
 	DBPath     string        // DB_PATH
 	PurgeAfter time.Duration // PURGE_AFTER
 	LogFormat  string        // LOG_FORMAT: text or json
+
+	FeedingInterval time.Duration // FEEDING_INTERVAL: createdAt to nextFeedingAt
+	ReaperSchedule  string        // REAPER_SCHEDULE: five-field cron, in TZ
+	JobWorkers      int           // JOB_WORKERS: jobs run at once
+	JobLease        time.Duration // JOB_LEASE: a claimed job's lease, extended while it runs
+	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: for requests and running jobs to finish
 	// Auth holds ADMIN_EMAIL, ADMIN_PASSWORD, TRUST_PROXY_HEADERS,
 	// TLS_CERT, TLS_KEY and SESSION_TTL (see auth.go).
 	Auth Auth
@@ -31,7 +38,9 @@ func Load(envFile string) (Config, error) {
 			return Config{}, fmt.Errorf("read %s: %w", envFile, err)
 		}
 	}
-	c := Config{Port: 3000, DBPath: ".data/petstore.db", PurgeAfter: 720 * time.Hour, LogFormat: "text"}
+	c := Config{Port: 3000, DBPath: ".data/petstore.db", PurgeAfter: 720 * time.Hour, LogFormat: "text",
+		FeedingInterval: 24 * time.Hour, ReaperSchedule: "0 2 * * *", JobWorkers: 4, JobLease: 30 * time.Second,
+		ShutdownTimeout: 10 * time.Second}
 	var errs []error
 	if v, ok := lookup("PORT"); ok {
 		n, err := strconv.Atoi(v)
@@ -59,7 +68,43 @@ func Load(envFile string) (Config, error) {
 	var authErrs []error
 	c.Auth, authErrs = loadAuth()
 	errs = append(errs, authErrs...)
+	errs = append(errs, c.loadJobs()...)
 	return c, errors.Join(errs...)
+}
+
+// loadJobs reads the settings of the background work.
+func (c *Config) loadJobs() []error {
+	var errs []error
+	duration := func(name string, dst *time.Duration, example string) {
+		if v, ok := lookup(name); ok {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				errs = append(errs, fmt.Errorf("%s=%q: must be a positive duration such as %s", name, v, example))
+			}
+			*dst = d
+		}
+	}
+	duration("FEEDING_INTERVAL", &c.FeedingInterval, "24h")
+	duration("JOB_LEASE", &c.JobLease, "30s")
+	duration("SHUTDOWN_TIMEOUT", &c.ShutdownTimeout, "10s")
+	if v, ok := lookup("JOB_LEASE"); ok && c.JobLease > 0 && c.JobLease < 100*time.Millisecond {
+		errs = append(errs, fmt.Errorf("JOB_LEASE=%q: must be at least 100ms", v))
+	}
+	if v, ok := lookup("JOB_WORKERS"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			errs = append(errs, fmt.Errorf("JOB_WORKERS=%q: must be a whole number from 1 to 64", v))
+		}
+		c.JobWorkers = n
+	}
+	if v, ok := lookup("REAPER_SCHEDULE"); ok {
+		// The parser gocron uses for five-field expressions.
+		if _, err := cron.ParseStandard(v); err != nil {
+			errs = append(errs, fmt.Errorf("REAPER_SCHEDULE=%q: must be a five-field cron expression such as \"0 2 * * *\": %w", v, err))
+		}
+		c.ReaperSchedule = v
+	}
+	return errs
 }
 
 // lookup returns a variable that is set and not empty.

@@ -49,3 +49,51 @@ func TestEnvFileAndEnvironmentWins(t *testing.T) {
 		t.Fatalf("got %+v", c)
 	}
 }
+
+func TestJobDefaults(t *testing.T) {
+	for _, k := range []string{"FEEDING_INTERVAL", "REAPER_SCHEDULE", "JOB_WORKERS", "JOB_LEASE", "SHUTDOWN_TIMEOUT"} {
+		t.Setenv(k, "")
+	}
+	c, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.FeedingInterval != 24*time.Hour || c.ReaperSchedule != "0 2 * * *" || c.JobWorkers != 4 ||
+		c.JobLease != 30*time.Second || c.ShutdownTimeout != 10*time.Second {
+		t.Fatalf("job defaults %+v", c)
+	}
+}
+
+func TestJobSettings(t *testing.T) {
+	t.Setenv("FEEDING_INTERVAL", "90m")
+	t.Setenv("REAPER_SCHEDULE", "*/5 * * * *")
+	t.Setenv("JOB_WORKERS", "8")
+	t.Setenv("JOB_LEASE", "2s")
+	t.Setenv("SHUTDOWN_TIMEOUT", "3s")
+	c, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.FeedingInterval != 90*time.Minute || c.ReaperSchedule != "*/5 * * * *" || c.JobWorkers != 8 ||
+		c.JobLease != 2*time.Second || c.ShutdownTimeout != 3*time.Second {
+		t.Fatalf("got %+v", c)
+	}
+}
+
+func TestInvalidJobSettingsNameTheirVariable(t *testing.T) {
+	for _, c := range []struct{ name, val string }{
+		{"FEEDING_INTERVAL", "1 day"}, {"FEEDING_INTERVAL", "-1h"}, {"FEEDING_INTERVAL", "0s"},
+		{"REAPER_SCHEDULE", "at two"}, {"REAPER_SCHEDULE", "0 2 * *"}, {"REAPER_SCHEDULE", "0 25 * * *"},
+		{"JOB_WORKERS", "0"}, {"JOB_WORKERS", "four"}, {"JOB_WORKERS", "65"},
+		{"JOB_LEASE", "10ms"}, {"JOB_LEASE", "soon"},
+		{"SHUTDOWN_TIMEOUT", "0"}, {"SHUTDOWN_TIMEOUT", "10"},
+	} {
+		t.Run(c.name+"="+c.val, func(t *testing.T) {
+			t.Setenv(c.name, c.val)
+			_, err := Load("")
+			if err == nil || !strings.Contains(err.Error(), c.name) {
+				t.Fatalf("err %v, want one naming %s", err, c.name)
+			}
+		})
+	}
+}
