@@ -26,6 +26,8 @@ func (s *Server) routes() {
 		g.GET("/:id/events", s.handlePetEvents)
 	}
 	e.GET("/api/events", s.handleEventList)
+	e.GET("/api/jobs", s.handleJobList)
+	e.POST("/api/jobs/:id/retry", s.handleJobRetry)
 	e.GET("/openapi.json", s.handleOpenAPI)
 
 	// The staff dashboard: HTML pages and htmx fragments.
