@@ -12,11 +12,11 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
-	"time"
 
 	"github.com/petstore/petstore/db"
 	"github.com/petstore/petstore/internal/auth"
 	"github.com/petstore/petstore/internal/config"
+	"github.com/petstore/petstore/internal/jobs"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/web"
 )
@@ -49,8 +49,12 @@ func run(args []string) error {
 	if len(args) > 0 && args[0] == "token" { // petstore token create|list|revoke
 		return auth.TokenCommand(ctx, auth.New(st, auth.Options{Logger: log}), args[1:], os.Stdout, os.Stderr)
 	}
+	if len(args) > 0 && args[0] == "reap" { // petstore reap: run the deletion reaper once
+		_, err := (&jobs.Reaper{Store: st, Logger: log}).Run(ctx)
+		return err
+	}
 	if len(args) > 0 {
-		return fmt.Errorf("unknown command %q (commands: serve)", args[0])
+		return fmt.Errorf("unknown command %q (commands: serve, token, reap)", args[0])
 	}
 	return serve(ctx, cfg, log, st)
 }
@@ -58,7 +62,35 @@ func run(args []string) error {
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store) error {
 	live := web.NewBroker() // wakes the dashboard's live streams after each commit with events
 	st.OnEvent(live.Notify)
-	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter})
+	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter, Jobs: st})
+
+	// Background work: the queue runner and the reaper's schedule. They
+	// stop after HTTP (deferred), and before the database closes (run's
+	// defer).
+	workers := []jobs.Worker{&jobs.FeedingReminder{Store: st, Interval: cfg.FeedingInterval, Logger: log}}
+	runner, err := jobs.NewRunner(st, jobs.Options{Workers: cfg.JobWorkers, Lease: cfg.JobLease,
+		ShutdownTimeout: cfg.ShutdownTimeout, Logger: log}, workers...)
+	if err != nil {
+		return err
+	}
+	sched, err := jobs.NewSchedule(jobs.ScheduleOptions{Spec: cfg.ReaperSchedule, Logger: log}, &jobs.Reaper{Store: st, Logger: log})
+	if err != nil {
+		return err
+	}
+	jobsCtx, stopJobs := context.WithCancel(context.Background())
+	jobsDone := make(chan error, 1)
+	go func() { jobsDone <- runner.Run(jobsCtx) }()
+	sched.Start()
+	defer func() {
+		stopJobs()
+		if err := <-jobsDone; err != nil {
+			log.Error("❌ stop job runner", "err", err)
+		}
+		if err := sched.Shutdown(); err != nil {
+			log.Error("❌ stop scheduler", "err", err)
+		}
+	}()
+
 	l, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
 	if err != nil {
 		return fmt.Errorf("listen on PORT=%d: %w", cfg.Port, err)
@@ -73,7 +105,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.S
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("shut down http: %w", err)
