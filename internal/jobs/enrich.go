@@ -1,0 +1,135 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+	"unicode/utf8"
+
+	"github.com/petstore/petstore/internal/shelter"
+)
+
+// Describer writes a pet's profile (package ai implements it).
+type Describer interface {
+	// DescribePet returns a profile, or an error that may say, through
+	// Retryable and RetryAfter methods, that trying again later may help.
+	DescribePet(ctx context.Context, p shelter.Pet) (shelter.Profile, error)
+	// FallbackProfile returns the deterministic profile used when
+	// DescribePet cannot give one.
+	FallbackProfile(p shelter.Pet) shelter.Profile
+}
+
+// ProfileStore is what the enrichment worker needs of the store.
+type ProfileStore interface {
+	FindPetByID(ctx context.Context, id string) (*shelter.Pet, error)
+	InsertEvent(ctx context.Context, e *shelter.Event) error
+	// SetProfile writes the profile, records events and the completed
+	// event, and completes the job, in one transaction; written is false
+	// when the pet is gone or deleted.
+	SetProfile(ctx context.Context, jobID int64, o shelter.Origin, petID string, p shelter.Profile, events ...*shelter.Event) (written bool, err error)
+}
+
+// retryable is an error that says whether trying again may help.
+type retryable interface {
+	Retryable() bool
+	RetryAfter() time.Duration
+}
+
+// EnrichProfile is the worker of the enrich_profile job that every create
+// (and every "regenerate") enqueues. It asks the Describer for the pet's
+// profile outside any transaction, then writes it, records
+// {ns}.profile_enrichment_completed and completes the job in one
+// transaction. A retryable failure (rate limit, server error) is retried
+// by the queue, no sooner than the server's Retry-After, until the last
+// attempt; any other failure, and the last attempt, writes the fallback
+// profile, so every pet ends with one. It never changes a pet's status.
+type EnrichProfile struct {
+	Store ProfileStore
+	AI    Describer
+	// Logger receives the console lines (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// Kind is shelter.JobEnrichProfile.
+func (w *EnrichProfile) Kind() string { return shelter.JobEnrichProfile }
+
+// Work enriches the job's pet. A pet deleted or purged since the job was
+// enqueued is skipped and the job completes.
+func (w *EnrichProfile) Work(ctx context.Context, job *shelter.Job) error {
+	log := w.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	pet, err := w.Store.FindPetByID(ctx, job.PetID)
+	if shelter.ErrorCode(err) == shelter.ENOTFOUND {
+		log.Warn("⚠️ AI Profile Enrichment skipped: the pet no longer exists", "petId", job.PetID, "jobId", job.ID)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if pet.Deleted() {
+		log.Info("⚠️ AI Profile Enrichment skipped: the pet is deleted", "petId", pet.ID, "jobId", job.ID)
+		return nil
+	}
+	o := shelter.Origin{Namespace: job.Namespace, Actor: shelter.ActorSystem}
+	if err := w.Store.InsertEvent(ctx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentStarted),
+		PetID: pet.ID, Actor: o.Actor, Data: jsonObject(map[string]any{"jobId": job.ID, "attempt": job.Attempts, "name": pet.Name, "species": pet.Species})}); err != nil {
+		return err
+	}
+	log.Info("🤖 AI Profile Enrichment started", "petId", pet.ID, "name", pet.Name, "species", pet.Species, "jobId", job.ID, "attempt", job.Attempts)
+
+	start := time.Now()
+	profile, err := w.AI.DescribePet(ctx, *pet)
+	var failed []*shelter.Event
+	if err != nil {
+		if ctx.Err() != nil {
+			return err // stopping: the runner releases the job for the next start
+		}
+		var r retryable
+		retry := errors.As(err, &r) && r.Retryable()
+		willRetry := retry && !LastAttempt(job)
+		data := map[string]any{"jobId": job.ID, "attempt": job.Attempts, "maxAttempts": job.MaxAttempts,
+			"error": err.Error(), "retryable": retry, "willRetry": willRetry, "fallback": !willRetry}
+		if retry && r.RetryAfter() > 0 {
+			data["retryAfterMs"] = r.RetryAfter().Milliseconds()
+		}
+		ev := &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentFailed),
+			PetID: pet.ID, Actor: o.Actor, Data: jsonObject(data)}
+		log.Error("❌ AI Profile Enrichment failed", "petId", pet.ID, "error", err.Error(), "attempt", job.Attempts,
+			"maxAttempts", job.MaxAttempts, "willRetry", willRetry)
+		if willRetry {
+			if err := w.Store.InsertEvent(ctx, ev); err != nil {
+				return err
+			}
+			if d := r.RetryAfter(); d > 0 {
+				return &RetryAfterError{Delay: d, Err: err}
+			}
+			return err
+		}
+		failed = append(failed, ev)
+		profile = w.AI.FallbackProfile(*pet)
+	}
+	written, err := w.Store.SetProfile(ctx, job.ID, o, pet.ID, profile, failed...)
+	if err != nil {
+		return err
+	}
+	if !written {
+		log.Info("⚠️ AI Profile Enrichment skipped: the pet was deleted meanwhile", "petId", pet.ID, "jobId", job.ID)
+		return nil
+	}
+	log.Info("✅ AI Profile Enrichment completed", "petId", pet.ID, slog.Group("profile",
+		"bio", truncate(profile.Bio, 50), "breedGuess", profile.BreedGuess, "temperamentTags", profile.TemperamentTags,
+		"adopterHints", truncate(profile.AdopterHints, 50), "source", profile.Source, "model", profile.Model),
+		"durationMs", time.Since(start).Milliseconds())
+	return nil
+}
+
+// truncate shortens s to n characters and an ellipsis, for log lines.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "..."
+}
