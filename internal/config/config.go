@@ -28,6 +28,9 @@ type Config struct {
 	// Auth holds ADMIN_EMAIL, ADMIN_PASSWORD, TRUST_PROXY_HEADERS,
 	// TLS_CERT, TLS_KEY and SESSION_TTL (see auth.go).
 	Auth Auth
+	// AI holds OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, AI_TIMEOUT
+	// and AI_CONCURRENCY (see ai.go).
+	AI AI
 }
 
 // Load reads .env (when envFile exists; variables already set win) and then
@@ -69,6 +72,9 @@ func Load(envFile string) (Config, error) {
 	c.Auth, authErrs = loadAuth()
 	errs = append(errs, authErrs...)
 	errs = append(errs, c.loadJobs()...)
+	var aiErrs []error
+	c.AI, aiErrs = loadAI()
+	errs = append(errs, aiErrs...)
 	return c, errors.Join(errs...)
 }
 
