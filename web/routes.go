@@ -23,6 +23,7 @@ func (s *Server) routes() {
 		g.PUT("/:id", s.handlePetUpdate(o))
 		g.DELETE("/:id", s.handlePetDelete(o))
 		g.POST("/:id/restore", s.handlePetRestore(o))
+		g.POST("/:id/profile", s.handlePetProfile(o))
 		g.GET("/:id/events", s.handlePetEvents)
 	}
 	e.GET("/api/events", s.handleEventList)
