@@ -41,7 +41,7 @@ func BoardPage(o LayoutOptions, d BoardData) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"head\"><h1>Pets</h1><a class=\"btn\" href=\"/pets/new\" data-testid=\"add-pet\">＋ Add pet</a></div><form class=\"panel filters\" method=\"get\" action=\"/\" role=\"search\" data-testid=\"filters\"><div class=\"field q\"><label for=\"q\">Search by name</label> <input id=\"q\" name=\"q\" type=\"search\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"head\"><h1>Pets</h1><a class=\"btn\" href=\"/pets/new\" data-testid=\"add-pet\">+ Add pet</a></div><form class=\"panel filters\" method=\"get\" action=\"/\" role=\"search\" data-testid=\"filters\"><div class=\"field q\"><label for=\"q\">Search by name</label> <input id=\"q\" name=\"q\" type=\"search\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -501,7 +501,7 @@ func BoardLive(d BoardData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "\" data-testid=\"first-page\">⇤ First page</a> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "\" data-testid=\"first-page\">« First page</a> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

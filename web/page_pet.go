@@ -141,10 +141,10 @@ func (s *Server) handlePagePetRestore(c echo.Context) error {
 	return seeOther(c, views.PetURL(p.ID))
 }
 
-// ProfileRequester queues a fresh AI profile for a pet (the AI issue's
-// enrichment job).
+// ProfileRequester queues a fresh AI profile for a pet (the enrichment
+// job); created is false when one was already queued. The store has it.
 type ProfileRequester interface {
-	RequestProfile(ctx context.Context, o shelter.Origin, petID string) error
+	EnqueueEnrichment(ctx context.Context, o shelter.Origin, petID string) (jobID int64, created bool, err error)
 }
 
 // handlePagePetProfile asks for a new AI profile; the live stream shows
@@ -154,7 +154,7 @@ func (s *Server) handlePagePetProfile(c echo.Context) error {
 		return shelter.Errorf(shelter.ENOTIMPLEMENTED, "AI profiles are switched off")
 	}
 	id := c.Param("id")
-	if err := s.profiles.RequestProfile(c.Request().Context(), staffOrigin, id); err != nil {
+	if _, _, err := s.profiles.EnqueueEnrichment(c.Request().Context(), staffOrigin, id); err != nil {
 		return err
 	}
 	return s.afterPetAction(c, id)
