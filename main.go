@@ -14,9 +14,11 @@ import (
 	"syscall"
 
 	"github.com/petstore/petstore/db"
+	"github.com/petstore/petstore/internal/ai"
 	"github.com/petstore/petstore/internal/auth"
 	"github.com/petstore/petstore/internal/config"
 	"github.com/petstore/petstore/internal/jobs"
+	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/web"
 )
@@ -44,7 +46,9 @@ func run(args []string) error {
 		return err
 	}
 	defer database.Close()
-	st := store.New(database, store.Options{PurgeAfter: cfg.PurgeAfter, Logger: log})
+	// Every create enqueues its feeding reminder and its AI profile.
+	st := store.New(database, store.Options{PurgeAfter: cfg.PurgeAfter, Logger: log,
+		CreateJobs: []string{shelter.JobFeedingReminder, shelter.JobEnrichProfile}})
 
 	if len(args) > 0 && args[0] == "token" { // petstore token create|list|revoke
 		return auth.TokenCommand(ctx, auth.New(st, auth.Options{Logger: log}), args[1:], os.Stdout, os.Stderr)
@@ -62,7 +66,7 @@ func run(args []string) error {
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store) error {
 	live := web.NewBroker() // wakes the dashboard's live streams after each commit with events
 	st.OnEvent(live.Notify)
-	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter, Jobs: st})
+	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter, Jobs: st, Profiles: st})
 
 	// Background work: the queue runner and the reaper's schedule. They
 	// stop after HTTP (deferred), and before the database closes (run's
@@ -77,14 +81,30 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.S
 	if err != nil {
 		return err
 	}
+	// AI profile enrichment (OpenAI or a compatible server, or the
+	// fallback at once when OPENAI_API_KEY is not set: ai.New says which)
+	// has a runner of its own, AI_CONCURRENCY jobs at once, so that slow
+	// model calls never hold up the feeding reminders.
+	describer := ai.New(ai.Config{APIKey: cfg.AI.APIKey, BaseURL: cfg.AI.BaseURL, Model: cfg.AI.Model,
+		Timeout: cfg.AI.Timeout, Concurrency: cfg.AI.Concurrency, Logger: log})
+	aiRunner, err := jobs.NewRunner(st, jobs.Options{Workers: cfg.AI.Concurrency, Lease: cfg.JobLease,
+		ShutdownTimeout: cfg.ShutdownTimeout, Logger: log}, &jobs.EnrichProfile{Store: st, AI: describer, Logger: log})
+	if err != nil {
+		return err
+	}
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	jobsDone := make(chan error, 1)
 	go func() { jobsDone <- runner.Run(jobsCtx) }()
+	aiDone := make(chan error, 1)
+	go func() { aiDone <- aiRunner.Run(jobsCtx) }()
 	sched.Start()
 	defer func() {
 		stopJobs()
 		if err := <-jobsDone; err != nil {
 			log.Error("❌ stop job runner", "err", err)
+		}
+		if err := <-aiDone; err != nil {
+			log.Error("❌ stop AI job runner", "err", err)
 		}
 		if err := sched.Shutdown(); err != nil {
 			log.Error("❌ stop scheduler", "err", err)
