@@ -1,0 +1,123 @@
+package web_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/petstore/petstore/internal/store"
+	"github.com/petstore/petstore/internal/store/storetest"
+	"github.com/petstore/petstore/web"
+)
+
+// benchServer is the real handler over a SQLite file in b's temp directory,
+// called in process (no sockets): what the benchmarks measure is routing,
+// decoding, validation, the store's transaction and the JSON answer.
+func benchServer(b *testing.B) (http.Handler, *store.Store) {
+	b.Helper()
+	st := storetest.Open(b, store.Options{})
+	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return srv.Handler(), st
+}
+
+const benchBody = `{"name":"Buddy","species":"dog","ageMonths":24}`
+
+func create(b *testing.B, h http.Handler) string {
+	req := httptest.NewRequest("POST", "/api/pets", strings.NewReader(benchBody))
+	req.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusCreated {
+		b.Fatalf("create: %d %s", w.Code, w.Body)
+	}
+	return w.Body.String()
+}
+
+func reportRate(b *testing.B, start time.Time) {
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "ops/s")
+}
+
+// BenchmarkCreate is POST /api/pets, one request at a time: each is one
+// committed transaction (pet, event, feeding reminder job, its event).
+func BenchmarkCreate(b *testing.B) {
+	h, _ := benchServer(b)
+	b.ReportAllocs()
+	start := time.Now()
+	for b.Loop() {
+		create(b, h)
+	}
+	reportRate(b, start)
+}
+
+// BenchmarkCreateParallel is POST /api/pets from GOMAXPROCS×4 clients at
+// once: the single writer connection serialises them.
+func BenchmarkCreateParallel(b *testing.B) {
+	h, _ := benchServer(b)
+	b.ReportAllocs()
+	b.SetParallelism(4)
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			create(b, h)
+		}
+	})
+	reportRate(b, start)
+}
+
+// seedPets creates n pets and returns their ids as strings.
+func seedPets(b *testing.B, h http.Handler, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		create(b, h)
+		ids[i] = strconv.Itoa(i + 1)
+	}
+	return ids
+}
+
+func get(b *testing.B, h http.Handler, id string) {
+	req := httptest.NewRequest("GET", "/api/pets/"+id, nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusOK {
+		b.Fatalf("get %s: %d %s", id, w.Code, w.Body)
+	}
+}
+
+// BenchmarkGet is GET /api/pets/:id over 1,000 pets, one at a time.
+func BenchmarkGet(b *testing.B) {
+	h, _ := benchServer(b)
+	ids := seedPets(b, h, 1000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	i := 0
+	for b.Loop() {
+		get(b, h, ids[i%len(ids)])
+		i++
+	}
+	reportRate(b, start)
+}
+
+// BenchmarkGetParallel is GET /api/pets/:id from GOMAXPROCS×4 clients over
+// the read pool.
+func BenchmarkGetParallel(b *testing.B) {
+	h, _ := benchServer(b)
+	ids := seedPets(b, h, 1000)
+	b.ReportAllocs()
+	b.SetParallelism(4)
+	var n atomic.Int64
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			get(b, h, ids[int(n.Add(1))%len(ids)])
+		}
+	})
+	reportRate(b, start)
+}
