@@ -81,6 +81,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.S
 	if err != nil {
 		return err
 	}
+	srv.SetReaperSchedule(sched) // the dashboard's Jobs page shows its next run
 	// AI profile enrichment (OpenAI or a compatible server, or the
 	// fallback at once when OPENAI_API_KEY is not set: ai.New says which)
 	// has a runner of its own, AI_CONCURRENCY jobs at once, so that slow

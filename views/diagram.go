@@ -14,6 +14,8 @@ const (
 	nodeW, nodeH   = 150, 52
 	colGap, rowGap = 60, 56
 	margin         = 24
+	// top leaves room for the arcs of backward steps within the first row.
+	top = 56
 )
 
 type diagramNode struct {
@@ -24,8 +26,6 @@ type diagramNode struct {
 type diagramEdge struct {
 	T    shelter.Transition
 	Path string
-	// LabelX, LabelY place the edge's small caption.
-	LabelX, LabelY int
 }
 
 type diagram struct {
@@ -59,7 +59,7 @@ func layoutDiagram() diagram {
 		if !ok {
 			continue // not in the lifecycle table (deleted)
 		}
-		n := diagramNode{Status: s, X: margin + col*(nodeW+colGap), Y: margin + rows[col]*(nodeH+rowGap)}
+		n := diagramNode{Status: s, X: margin + col*(nodeW+colGap), Y: top + rows[col]*(nodeH+rowGap)}
 		rows[col]++
 		pos[s] = n
 		d.Nodes = append(d.Nodes, n)
@@ -69,43 +69,26 @@ func layoutDiagram() diagram {
 	for _, t := range shelter.Transitions {
 		a, b := pos[t.From], pos[t.To]
 		e := diagramEdge{T: t}
+		ax, bx := a.X+nodeW/2, b.X+nodeW/2 // centres
 		switch {
 		case b.X > a.X: // forward: right side to left side
 			x1, y1 := a.X+nodeW, a.Y+nodeH/2
 			x2, y2 := b.X, b.Y+nodeH/2
-			if y1 != y2 { // offset so two edges between the same rows do not overlap
-				y1 += sign(y2-y1) * 10
-				y2 -= sign(y2-y1) * 10
-			}
 			mx := (x1 + x2) / 2
 			e.Path = fmt.Sprintf("M%d %d C%d %d, %d %d, %d %d", x1, y1, mx, y1, mx, y2, x2-6, y2)
-			e.LabelX, e.LabelY = mx, (y1+y2)/2-6
-		case b.X < a.X: // backward: bottom to bottom, curving below
-			x1, y1 := a.X+nodeW/2-15, a.Y+nodeH
-			x2, y2 := b.X+nodeW/2+15, b.Y+nodeH
-			dip := max(y1, y2) + rowGap - 12
-			e.Path = fmt.Sprintf("M%d %d C%d %d, %d %d, %d %d", x1, y1, x1, dip, x2, dip, x2, y2+6)
-			e.LabelX, e.LabelY = (x1+x2)/2, dip-4
-			d.H = max(d.H, dip+margin)
-		default: // same column: along the side
-			x1, y1 := a.X+nodeW, a.Y+nodeH/2
-			x2, y2 := b.X+nodeW, b.Y+nodeH/2
-			e.Path = fmt.Sprintf("M%d %d C%d %d, %d %d, %d %d", x1, y1, x1+40, y1, x2+40, y2, x2+6, y2)
-			e.LabelX, e.LabelY = x1+34, (y1+y2)/2
+		case a.Y == b.Y: // backward in one row: an arc above both
+			x1, x2, y := ax-20, bx+20, a.Y
+			e.Path = fmt.Sprintf("M%d %d C%d %d, %d %d, %d %d", x1, y, x1, y-44, x2, y-44, x2, y-6)
+		case a.Y > b.Y: // from a lower row up: top to bottom, through the gap between rows
+			x1, y1, x2, y2 := ax+20, a.Y, bx+20, b.Y+nodeH
+			e.Path = fmt.Sprintf("M%d %d C%d %d, %d %d, %d %d", x1, y1, x1, y1-rowGap/2, x2, y2+rowGap/2, x2, y2+6)
+		default: // down a row (or a column): bottom to top
+			x1, y1, x2, y2 := ax-20, a.Y+nodeH, bx-20, b.Y
+			e.Path = fmt.Sprintf("M%d %d C%d %d, %d %d, %d %d", x1, y1, x1, y1+rowGap/2, x2, y2-rowGap/2, x2, y2-6)
 		}
 		d.Edges = append(d.Edges, e)
 	}
 	return d
-}
-
-func sign(n int) int {
-	switch {
-	case n > 0:
-		return 1
-	case n < 0:
-		return -1
-	}
-	return 0
 }
 
 func edgeClass(t shelter.Transition) string {

@@ -46,4 +46,6 @@ func (s *Server) routes() {
 	e.GET("/deleted", s.handlePageDeleted)
 	e.GET("/workflow", s.handlePageWorkflow)
 	e.GET("/events/stream", s.handleEventStream)
+	e.GET("/jobs", s.handlePageJobs)
+	e.POST("/jobs/:id/retry", s.handlePageJobRetry)
 }

@@ -59,6 +59,7 @@ type Server struct {
 	jobs       shelter.JobService
 	profiles   ProfileRequester
 	now        func() time.Time
+	reaper     NextRunner
 }
 
 // New builds the server and registers every route.
