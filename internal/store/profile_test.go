@@ -185,3 +185,20 @@ func TestCreateEnqueuesEnrichment(t *testing.T) {
 		t.Errorf("jobs of a new pet = %+v, want a feeding reminder and an enrichment", jobs)
 	}
 }
+
+// BenchmarkSetProfile is one enrichment's write: the pet read, the profile
+// written, the completed event and the job's completion, in one
+// transaction on a real SQLite file.
+func BenchmarkSetProfile(b *testing.B) {
+	s := storetest.Open(b, store.Options{CreateJobs: []string{}})
+	p, err := s.CreatePet(ctx, origin, fields("Luna", shelter.SpeciesCat, 18))
+	if err != nil {
+		b.Fatal(err)
+	}
+	prof := testProfile("A graceful cat who loves windowsills. She would thrive in a quiet home.", shelter.ProfileSourceAI)
+	for b.Loop() {
+		if _, err := s.SetProfile(ctx, 0, enrichOrigin, p.ID, prof); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
