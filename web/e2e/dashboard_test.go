@@ -349,3 +349,18 @@ func TestFormsWorkWithoutJavaScript(t *testing.T) {
 	s.must(expect.Locator(s.id("pet-age")).ToHaveText("6 months"))
 	s.shot("nojs")
 }
+
+func TestJobsPage(t *testing.T) {
+	s := start(t)
+	id := s.createPet("Juniper", "cat", 8)
+	s.open("/pets/" + id)
+	s.waitStatus("in_quarantine") // the feeding reminder is done
+	s.open("/")
+	s.must(s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Jobs"}).Click())
+	s.must(expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/jobs$`)))
+	s.must(expect.Locator(s.id("jobs-done").Locator(".n")).Not().ToHaveText("0"))
+	s.must(expect.Locator(s.id("no-failed")).ToBeVisible())
+	s.must(expect.Locator(s.id("next-reap")).ToContainText("next run"))
+	s.must(expect.Locator(s.page.Locator(`[data-testid="job-row"]`).First()).ToContainText("Pet " + id))
+	s.shot("jobs")
+}
