@@ -214,3 +214,14 @@ func TestFindPetsFiltersAndPaging(t *testing.T) {
 		t.Fatalf("after reopen: %+v", page)
 	}
 }
+
+func TestClosedDatabaseIsUnavailable(t *testing.T) {
+	s := storetest.Open(t, store.Options{})
+	s.DB().Close()
+	if _, err := s.FindPetByID(ctx, "1"); shelter.ErrorCode(err) != shelter.EUNAVAILABLE {
+		t.Fatalf("find on a closed db: %v (code %s)", err, shelter.ErrorCode(err))
+	}
+	if _, err := s.CreatePet(ctx, origin, fields("A", shelter.SpeciesDog, 1)); shelter.ErrorCode(err) != shelter.EUNAVAILABLE {
+		t.Fatalf("create on a closed db: %v", err)
+	}
+}

@@ -5,7 +5,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"log/slog"
 	"sync"
 	"time"
@@ -140,8 +142,17 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
-// dbErr wraps a database failure with the operation that met it.
-func dbErr(op string, err error) error { return fmt.Errorf("%s: %w", op, err) }
+// dbErr wraps a database failure with the operation that met it. A
+// database that is closed or stays locked past busy_timeout is EUNAVAILABLE
+// (the client may retry), not an internal error.
+func dbErr(op string, err error) error {
+	msg := err.Error()
+	if errors.Is(err, sql.ErrConnDone) || strings.Contains(msg, "database is closed") ||
+		strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
+		return fmt.Errorf("%s: %w: %w", op, shelter.Errorf(shelter.EUNAVAILABLE, "Database unavailable: try again shortly"), err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
