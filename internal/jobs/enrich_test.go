@@ -341,3 +341,26 @@ func TestRegenerateOverwrites(t *testing.T) {
 		t.Errorf("events = %v", types)
 	}
 }
+
+// A database that fails is a failed attempt (retried by the queue), not a
+// fallback: nothing is asked of the AI and no profile is written.
+func TestEnrichDatabaseFailureIsAFailedAttempt(t *testing.T) {
+	st := storetest.Open(t, store.Options{CreateJobs: []string{}})
+	srv := aitest.NewServer(t, aitest.Options{})
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	w := &jobs.EnrichProfile{Store: st, AI: ai.New(ai.Config{APIKey: aitest.Key, BaseURL: srv.BaseURL(), Logger: quiet}), Logger: quiet}
+	name, sp, age := "Luna", shelter.SpeciesCat, 18
+	p, err := st.CreatePet(context.Background(), shelter.Origin{Namespace: "py", Actor: "api"}, shelter.PetFields{Name: &name, Species: &sp, AgeMonths: &age})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.DB().Read.Close()
+	st.DB().Write.Close()
+	job := &shelter.Job{ID: 1, Kind: shelter.JobEnrichProfile, Namespace: "py", PetID: p.ID, Attempts: 1, MaxAttempts: 5}
+	if err := w.Work(context.Background(), job); err == nil {
+		t.Fatal("Work on a closed database succeeded")
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("AI server got %d requests", n)
+	}
+}
