@@ -65,6 +65,7 @@ type Runner struct {
 	kinds    map[string]int // kind → attempt limit (0: the job's own)
 	kindList []string
 	wake     chan struct{}
+	q        *store.JobQueue // prepared by Run
 }
 
 // NewRunner returns a runner of the given workers, one per kind. It
@@ -143,6 +144,12 @@ func (r *Runner) Run(ctx context.Context) error {
 		<-ctx.Done()
 		return nil
 	}
+	q, err := r.st.JobQueue(context.WithoutCancel(ctx))
+	if err != nil {
+		return fmt.Errorf("job runner: %w", err)
+	}
+	defer q.Close()
+	r.q = q
 	// Workers run under workCtx, which outlives ctx by the shutdown
 	// timeout.
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -190,7 +197,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		case <-r.wake:
 		case <-timer.C:
 		case <-heartbeat.C:
-			if err := r.st.ExtendJobLeases(ctx, ids(inflight), r.o.Lease); err != nil && ctx.Err() == nil {
+			if err := r.q.ExtendJobLeases(ctx, ids(inflight), r.o.Lease); err != nil && ctx.Err() == nil {
 				r.log.Error("❌ extend job leases", "err", err)
 			}
 			continue
@@ -199,7 +206,7 @@ func (r *Runner) Run(ctx context.Context) error {
 			continue // the next turn shuts down
 		}
 		free := r.o.Workers - len(inflight)
-		claimed, err := r.st.ClaimJobs(ctx, pending, r.kinds, free, r.o.Lease)
+		claimed, err := r.q.ClaimJobs(ctx, pending, r.kinds, free, r.o.Lease)
 		if err != nil {
 			if ctx.Err() != nil {
 				continue
@@ -290,7 +297,7 @@ wait:
 				pending = append(pending, res.out)
 			}
 		case <-heartbeat.C:
-			if err := r.st.ExtendJobLeases(ctx, ids(inflight), r.o.Lease); err != nil {
+			if err := r.q.ExtendJobLeases(ctx, ids(inflight), r.o.Lease); err != nil {
 				r.log.Error("❌ extend job leases", "err", err)
 			}
 		case <-deadline.C:
@@ -298,7 +305,7 @@ wait:
 		}
 	}
 	var errs []error
-	if err := r.st.RecordJobOutcomes(ctx, pending); err != nil {
+	if err := r.q.RecordJobOutcomes(ctx, pending); err != nil {
 		errs = append(errs, fmt.Errorf("record job outcomes: %w", err))
 	}
 	cancelWork()
@@ -307,7 +314,7 @@ wait:
 		left = append(left, store.JobOutcome{ID: j.ID, Attempt: j.Attempts})
 	}
 	if len(left) > 0 {
-		if err := r.st.ReleaseJobs(ctx, left); err != nil {
+		if err := r.q.ReleaseJobs(ctx, left); err != nil {
 			errs = append(errs, fmt.Errorf("release jobs: %w", err))
 		} else {
 			r.log.Warn("⚠️ Jobs released unfinished: they run at the next start", "count", len(left))

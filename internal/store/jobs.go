@@ -104,42 +104,114 @@ type JobOutcome struct {
 	RetryAt time.Time
 }
 
+// The queue's hot statements, prepared once per JobQueue.
+const (
+	sqlFailLapsed = `UPDATE jobs INDEXED BY jobs_leased SET state = 'failed', lease_until = 0, finished_at = ?1, updated_at = ?1,
+		last_error = 'lease expired on the last attempt (the process running it stopped)'
+		WHERE state = 'running' AND lease_until <= ?1 AND attempts >= max_attempts
+		AND +kind IN (SELECT key FROM json_each(?2))`
+	// Each branch reads its partial index in order and stops at the limit.
+	// Without INDEXED BY the planner (no ANALYZE statistics) prefers
+	// jobs_state_kind and scans and sorts the whole queue.
+	sqlClaim = `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?1 + ?2, updated_at = ?1,
+		max_attempts = coalesce(nullif((SELECT value FROM json_each(?3) WHERE key = jobs.kind), 0), max_attempts)
+		WHERE id IN (
+			SELECT id FROM (
+				SELECT * FROM (SELECT id, run_at FROM jobs INDEXED BY jobs_queued WHERE state = 'queued' AND run_at <= ?1
+					AND +kind IN (SELECT key FROM json_each(?3)) ORDER BY run_at, id LIMIT ?4)
+				UNION ALL
+				SELECT * FROM (SELECT id, run_at FROM jobs INDEXED BY jobs_leased WHERE state = 'running' AND lease_until <= ?1
+					AND +kind IN (SELECT key FROM json_each(?3)) LIMIT ?4)
+			) ORDER BY run_at, id LIMIT ?4)
+		RETURNING ` + jobColumns
+	// A no-op when the worker already completed the job in its own
+	// transaction, or when the attempt is not the job's latest.
+	sqlDone = `UPDATE jobs SET state = 'done', lease_until = 0, finished_at = ?1, updated_at = ?1
+		WHERE id = ?2 AND state = 'running' AND attempts = ?3`
+	sqlFail = `UPDATE jobs SET lease_until = 0, last_error = ?1, updated_at = ?2,
+		state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
+		finished_at = CASE WHEN attempts >= max_attempts THEN ?2 ELSE 0 END,
+		run_at = CASE WHEN attempts >= max_attempts THEN run_at ELSE ?3 END
+		WHERE id = ?4 AND state = 'running' AND attempts = ?5`
+	sqlExtend = `UPDATE jobs SET lease_until = ?1 + ?2, updated_at = ?1
+		WHERE state = 'running' AND id IN (SELECT value FROM json_each(?3))`
+	sqlRelease = `UPDATE jobs SET state = 'queued', lease_until = 0, attempts = max(attempts - 1, 0),
+		run_at = ?1, updated_at = ?1 WHERE id = ?2 AND state = 'running' AND attempts = ?3`
+)
+
+// JobQueue is the job runner's access to the queue, with its statements
+// prepared once: parsing them anew for each transaction cost more than
+// running them. Close it when done. The zero-statement JobQueue the Store
+// methods use parses each time.
+type JobQueue struct {
+	s     *Store
+	stmts map[string]*sql.Stmt
+}
+
+// JobQueue prepares the queue's statements on the writer connection.
+func (s *Store) JobQueue(ctx context.Context) (*JobQueue, error) {
+	q := &JobQueue{s: s, stmts: map[string]*sql.Stmt{}}
+	for _, text := range []string{sqlFailLapsed, sqlClaim, sqlDone, sqlFail, sqlExtend, sqlRelease} {
+		st, err := s.db.Write.PrepareContext(ctx, text)
+		if err != nil {
+			q.Close()
+			return nil, dbErr("prepare job queue", err)
+		}
+		q.stmts[text] = st
+	}
+	return q, nil
+}
+
+// Close releases the prepared statements.
+func (q *JobQueue) Close() error {
+	var errs []error
+	for _, st := range q.stmts {
+		errs = append(errs, st.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (q *JobQueue) exec(ctx context.Context, tx *Tx, text string, args ...any) error {
+	var err error
+	if st := q.stmts[text]; st != nil {
+		_, err = tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	} else {
+		_, err = tx.ExecContext(ctx, text, args...)
+	}
+	return err
+}
+
+func (q *JobQueue) query(ctx context.Context, tx *Tx, text string, args ...any) (*sql.Rows, error) {
+	if st := q.stmts[text]; st != nil {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, text, args...)
+}
+
 // ClaimJobs records the outcomes of finished attempts and then claims up to
-// limit due jobs of the kinds in maxAttempts, all in one short write transaction. A
-// claim is one UPDATE … RETURNING: state running, attempts+1 and a lease
-// until now+lease. Due jobs are queued ones whose run_at has come and
-// running ones whose lease lapsed (their process died). maxAttempts sets a
-// kind's attempt limit on the jobs it claims (0: the job keeps its own).
-// Only kinds in maxAttempts are claimed. A
-// lapsed job that has used all its attempts is kept as failed instead.
-func (s *Store) ClaimJobs(ctx context.Context, outcomes []JobOutcome, maxAttempts map[string]int, limit int, lease time.Duration) ([]*shelter.Job, error) {
+// limit due jobs, all in one short write transaction. A claim is one
+// UPDATE … RETURNING: state running, attempts+1 and a lease until
+// now+lease. Due jobs are queued ones whose run_at has come and running
+// ones whose lease lapsed (their process died); a lapsed job that has used
+// all its attempts is kept as failed instead. Only the kinds in maxAttempts
+// are claimed; each kind's value, when not 0, becomes the attempt limit of
+// the jobs it claims.
+func (q *JobQueue) ClaimJobs(ctx context.Context, outcomes []JobOutcome, maxAttempts map[string]int, limit int, lease time.Duration) ([]*shelter.Job, error) {
 	var claimed []*shelter.Job
-	err := s.InTx(ctx, func(tx *Tx) error {
-		now := s.nowMillis()
-		if err := s.recordOutcomesTx(ctx, tx, outcomes, now); err != nil {
+	err := q.s.InTx(ctx, func(tx *Tx) error {
+		claimed = claimed[:0]
+		now := q.s.nowMillis()
+		if err := q.recordOutcomesTx(ctx, tx, outcomes, now); err != nil {
 			return err
 		}
 		if limit <= 0 || len(maxAttempts) == 0 {
 			return nil
 		}
-		kinds := mustJSON(maxAttempts)
-		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', lease_until = 0, finished_at = ?1, updated_at = ?1,
-			last_error = 'lease expired on the last attempt (the process running it stopped)'
-			WHERE state = 'running' AND lease_until <= ?1 AND attempts >= max_attempts
-			AND kind IN (SELECT key FROM json_each(?2))`, now, string(kinds)); err != nil {
+		kinds := string(mustJSON(maxAttempts))
+		if err := q.exec(ctx, tx, sqlFailLapsed, now, kinds); err != nil {
 			return dbErr("claim jobs", err)
 		}
-		// The subquery picks due queued jobs by the jobs_due index, and
-		// lapsed running ones; oldest due first.
-		rows, err := tx.QueryContext(ctx, `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?1 + ?2, updated_at = ?1,
-			max_attempts = coalesce(nullif((SELECT value FROM json_each(?3) WHERE key = jobs.kind), 0), max_attempts)
-			WHERE id IN (
-				SELECT id FROM (
-					SELECT id, run_at FROM jobs WHERE state = 'queued' AND run_at <= ?1 AND kind IN (SELECT key FROM json_each(?3))
-					UNION ALL
-					SELECT id, run_at FROM jobs WHERE state = 'running' AND lease_until <= ?1 AND kind IN (SELECT key FROM json_each(?3))
-				) ORDER BY run_at, id LIMIT ?4)
-			RETURNING `+jobColumns, now, lease.Milliseconds(), string(kinds), limit)
+		rows, err := q.query(ctx, tx, sqlClaim, now, lease.Milliseconds(), kinds, limit)
 		if err != nil {
 			return dbErr("claim jobs", err)
 		}
@@ -160,29 +232,22 @@ func (s *Store) ClaimJobs(ctx context.Context, outcomes []JobOutcome, maxAttempt
 }
 
 // RecordJobOutcomes records finished attempts in one transaction.
-func (s *Store) RecordJobOutcomes(ctx context.Context, outcomes []JobOutcome) error {
+func (q *JobQueue) RecordJobOutcomes(ctx context.Context, outcomes []JobOutcome) error {
 	if len(outcomes) == 0 {
 		return nil
 	}
-	return s.InTx(ctx, func(tx *Tx) error { return s.recordOutcomesTx(ctx, tx, outcomes, s.nowMillis()) })
+	return q.s.InTx(ctx, func(tx *Tx) error { return q.recordOutcomesTx(ctx, tx, outcomes, q.s.nowMillis()) })
 }
 
-func (s *Store) recordOutcomesTx(ctx context.Context, tx *Tx, outcomes []JobOutcome, now int64) error {
+func (q *JobQueue) recordOutcomesTx(ctx context.Context, tx *Tx, outcomes []JobOutcome, now int64) error {
 	for _, o := range outcomes {
 		if o.Err == "" {
-			// A no-op when the worker already completed the job in its
-			// own transaction.
-			if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', lease_until = 0, finished_at = ?1, updated_at = ?1
-				WHERE id = ?2 AND state = 'running' AND attempts = ?3`, now, o.ID, o.Attempt); err != nil {
+			if err := q.exec(ctx, tx, sqlDone, now, o.ID, o.Attempt); err != nil {
 				return dbErr("complete job", err)
 			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET lease_until = 0, last_error = ?1, updated_at = ?2,
-			state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
-			finished_at = CASE WHEN attempts >= max_attempts THEN ?2 ELSE 0 END,
-			run_at = CASE WHEN attempts >= max_attempts THEN run_at ELSE ?3 END
-			WHERE id = ?4 AND state = 'running' AND attempts = ?5`, o.Err, now, o.RetryAt.UnixMilli(), o.ID, o.Attempt); err != nil {
+		if err := q.exec(ctx, tx, sqlFail, o.Err, now, o.RetryAt.UnixMilli(), o.ID, o.Attempt); err != nil {
 			return dbErr("fail job", err)
 		}
 	}
@@ -190,14 +255,12 @@ func (s *Store) recordOutcomesTx(ctx context.Context, tx *Tx, outcomes []JobOutc
 }
 
 // ExtendJobLeases pushes the leases of running jobs to now+lease.
-func (s *Store) ExtendJobLeases(ctx context.Context, ids []int64, lease time.Duration) error {
+func (q *JobQueue) ExtendJobLeases(ctx context.Context, ids []int64, lease time.Duration) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	return s.InTx(ctx, func(tx *Tx) error {
-		now := s.nowMillis()
-		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET lease_until = ?1 + ?2, updated_at = ?1
-			WHERE state = 'running' AND id IN (SELECT value FROM json_each(?3))`, now, lease.Milliseconds(), string(mustJSON(ids))); err != nil {
+	return q.s.InTx(ctx, func(tx *Tx) error {
+		if err := q.exec(ctx, tx, sqlExtend, q.s.nowMillis(), lease.Milliseconds(), string(mustJSON(ids))); err != nil {
 			return dbErr("extend leases", err)
 		}
 		return nil
@@ -207,15 +270,14 @@ func (s *Store) ExtendJobLeases(ctx context.Context, ids []int64, lease time.Dur
 // ReleaseJobs puts running jobs back in the queue with their lease cleared,
 // at shutdown, so they run at the next start. The interrupted attempt does
 // not count.
-func (s *Store) ReleaseJobs(ctx context.Context, jobs []JobOutcome) error {
+func (q *JobQueue) ReleaseJobs(ctx context.Context, jobs []JobOutcome) error {
 	if len(jobs) == 0 {
 		return nil
 	}
-	return s.InTx(ctx, func(tx *Tx) error {
-		now := s.nowMillis()
+	return q.s.InTx(ctx, func(tx *Tx) error {
+		now := q.s.nowMillis()
 		for _, j := range jobs {
-			if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'queued', lease_until = 0, attempts = max(attempts - 1, 0),
-				run_at = ?1, updated_at = ?1 WHERE id = ?2 AND state = 'running' AND attempts = ?3`, now, j.ID, j.Attempt); err != nil {
+			if err := q.exec(ctx, tx, sqlRelease, now, j.ID, j.Attempt); err != nil {
 				return dbErr("release job", err)
 			}
 		}
@@ -223,12 +285,36 @@ func (s *Store) ReleaseJobs(ctx context.Context, jobs []JobOutcome) error {
 	})
 }
 
+// ClaimJobs is JobQueue.ClaimJobs without prepared statements.
+func (s *Store) ClaimJobs(ctx context.Context, outcomes []JobOutcome, maxAttempts map[string]int, limit int, lease time.Duration) ([]*shelter.Job, error) {
+	return (&JobQueue{s: s}).ClaimJobs(ctx, outcomes, maxAttempts, limit, lease)
+}
+
+// RecordJobOutcomes is JobQueue.RecordJobOutcomes without prepared
+// statements.
+func (s *Store) RecordJobOutcomes(ctx context.Context, outcomes []JobOutcome) error {
+	return (&JobQueue{s: s}).RecordJobOutcomes(ctx, outcomes)
+}
+
+// ExtendJobLeases is JobQueue.ExtendJobLeases without prepared statements.
+func (s *Store) ExtendJobLeases(ctx context.Context, ids []int64, lease time.Duration) error {
+	return (&JobQueue{s: s}).ExtendJobLeases(ctx, ids, lease)
+}
+
+// ReleaseJobs is JobQueue.ReleaseJobs without prepared statements.
+func (s *Store) ReleaseJobs(ctx context.Context, jobs []JobOutcome) error {
+	return (&JobQueue{s: s}).ReleaseJobs(ctx, jobs)
+}
+
 // NextJobRunAt returns when the earliest queued job of the given kinds is
 // due, and false when none is queued.
 func (s *Store) NextJobRunAt(ctx context.Context, kinds []string) (time.Time, bool, error) {
 	var at sql.NullInt64
-	if err := s.db.Read.QueryRowContext(ctx, `SELECT min(run_at) FROM jobs WHERE state = 'queued'
-		AND kind IN (SELECT value FROM json_each(?))`, string(mustJSON(kinds))).Scan(&at); err != nil {
+	err := s.db.Read.QueryRowContext(ctx, `SELECT run_at FROM jobs INDEXED BY jobs_queued WHERE state = 'queued'
+		AND +kind IN (SELECT value FROM json_each(?)) ORDER BY run_at LIMIT 1`, string(mustJSON(kinds))).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	} else if err != nil {
 		return time.Time{}, false, dbErr("next job", err)
 	}
 	if !at.Valid {
