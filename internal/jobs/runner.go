@@ -20,12 +20,6 @@ import (
 // crash test can kill the process while jobs are still pending.
 const TestDelayEnv = "PETSTORE_TEST_JOB_DELAY"
 
-// MaxAttempter is implemented by a Worker whose kind allows a number of
-// attempts other than the job's default.
-type MaxAttempter interface {
-	MaxAttempts() int
-}
-
 // Options configure a Runner. Zero values take the defaults.
 type Options struct {
 	// Workers is how many jobs run at once (default 4).

@@ -21,6 +21,13 @@ type Worker interface {
 	Work(ctx context.Context, job *shelter.Job) error
 }
 
+// MaxAttempter is implemented by a Worker whose kind allows a number of
+// attempts other than the default (5). The runner sets it on the jobs of
+// the kind it claims, so LastAttempt sees it.
+type MaxAttempter interface {
+	MaxAttempts() int
+}
+
 // RetryAfterError asks the runner to retry no sooner than Delay (an
 // upstream's Retry-After).
 type RetryAfterError struct {
