@@ -1,12 +1,7 @@
 package web_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -17,38 +12,26 @@ import (
 )
 
 // jobsAPI serves a store with its job queue (and no runner: jobs stay as
-// the test puts them).
-func jobsAPI(t *testing.T) (string, *store.Store) {
+// the test puts them), through the harness that checks every exchange
+// against the OpenAPI document.
+func jobsAPI(t *testing.T) (*api, *store.Store) {
 	t.Helper()
 	st := storetest.Open(t, store.Options{CreateJobs: []string{shelter.JobFeedingReminder}})
-	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Jobs: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return ts.URL, st
+	return serveStore(t, st), st
 }
 
-// call sends a request and decodes a JSON answer into out (when not nil).
-func jobCall(t *testing.T, method, url string, out any) *http.Response {
+// jobCall sends a request without a body and decodes a JSON answer into out
+// (when not nil).
+func jobCall(t *testing.T, a *api, method, path string, out any) *resp {
 	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Fatalf("%s %s: Content-Type %q, body %s", method, url, ct, body)
+	r := a.DoRaw(t, method, path, "", nil, nil)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("%s %s: Content-Type %q, body %s", method, path, ct, r.Body)
 	}
 	if out != nil {
-		if err := json.Unmarshal(body, out); err != nil {
-			t.Fatalf("%s %s: %v in %s", method, url, err, body)
-		}
+		r.JSON(t, out)
 	}
-	return resp
+	return r
 }
 
 // failJob marks a job failed as the runner would after its last attempt.
@@ -74,13 +57,13 @@ func jobTestPets(t *testing.T, st *store.Store, n int) []*shelter.Pet {
 }
 
 func TestJobList(t *testing.T) {
-	url, st := jobsAPI(t)
+	a, st := jobsAPI(t)
 	ps := jobTestPets(t, st, 3) // one feeding reminder each: jobs 1, 2, 3
 	failJobByHand(t, st, 2)
 
 	var all []shelter.Job
-	if r := jobCall(t, "GET", url+"/api/jobs", &all); r.StatusCode != 200 || len(all) != 3 {
-		t.Fatalf("GET /api/jobs: %d, %d jobs", r.StatusCode, len(all))
+	if r := jobCall(t, a, "GET", "/api/jobs", &all); r.Status != 200 || len(all) != 3 {
+		t.Fatalf("GET /api/jobs: %d, %d jobs", r.Status, len(all))
 	}
 	if all[0].ID != 3 || all[2].ID != 1 || all[0].Kind != shelter.JobFeedingReminder || all[0].PetID != ps[2].ID || all[0].State != shelter.JobQueued {
 		t.Fatalf("jobs, newest first: %+v", all)
@@ -101,8 +84,8 @@ func TestJobList(t *testing.T) {
 		{"?limit=2&before=2", []int64{1}},
 	} {
 		var got []shelter.Job
-		if r := jobCall(t, "GET", url+"/api/jobs"+c.query, &got); r.StatusCode != 200 {
-			t.Errorf("%s: status %d", c.query, r.StatusCode)
+		if r := jobCall(t, a, "GET", "/api/jobs"+c.query, &got); r.Status != 200 {
+			t.Errorf("%s: status %d", c.query, r.Status)
 			continue
 		}
 		var ids []int64
@@ -115,32 +98,31 @@ func TestJobList(t *testing.T) {
 	}
 
 	// A full page links to the next.
-	r := jobCall(t, "GET", url+"/api/jobs?state=queued&limit=1", nil)
+	r := jobCall(t, a, "GET", "/api/jobs?state=queued&limit=1", nil)
 	if link := r.Header.Get("Link"); !strings.Contains(link, "before=3") || !strings.Contains(link, "state=queued") {
 		t.Errorf("Link %q", link)
 	}
 }
 
 func TestJobListBadQuery(t *testing.T) {
-	url, _ := jobsAPI(t)
+	a, _ := jobsAPI(t)
 	for _, q := range []string{"?state=stuck", "?state=QUEUED", "?limit=0", "?limit=x", "?before=-1", "?before=x"} {
 		var body struct {
 			Message string               `json:"message"`
 			Errors  []shelter.FieldError `json:"errors"`
 		}
-		if r := jobCall(t, "GET", url+"/api/jobs"+q, &body); r.StatusCode != 400 || len(body.Errors) != 1 {
-			t.Errorf("%s: %d %+v, want 400 with one field error", q, r.StatusCode, body)
+		if r := jobCall(t, a, "GET", "/api/jobs"+q, &body); r.Status != 400 || len(body.Errors) != 1 {
+			t.Errorf("%s: %d %+v, want 400 with one field error", q, r.Status, body)
 		}
 	}
 }
 
 func TestJobRoutesWithoutAQueue(t *testing.T) {
 	st := storetest.Open(t, store.Options{})
-	ts := httptest.NewServer(web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
-	t.Cleanup(ts.Close)
+	a := serveDeps(t, st, web.Deps{Pets: st, Events: st, DB: st})
 	for _, c := range [][2]string{{"GET", "/api/jobs"}, {"POST", "/api/jobs/1/retry"}} {
-		if r := jobCall(t, c[0], ts.URL+c[1], nil); r.StatusCode != 501 {
-			t.Errorf("%s %s: %d, want 501", c[0], c[1], r.StatusCode)
+		if r := jobCall(t, a, c[0], c[1], nil); r.Status != 501 {
+			t.Errorf("%s %s: %d, want 501", c[0], c[1], r.Status)
 		}
 	}
 }

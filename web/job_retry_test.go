@@ -7,13 +7,13 @@ import (
 )
 
 func TestJobRetry(t *testing.T) {
-	url, st := jobsAPI(t)
+	a, st := jobsAPI(t)
 	jobTestPets(t, st, 2)
 	failJobByHand(t, st, 1)
 
 	var j shelter.Job
-	if r := jobCall(t, "POST", url+"/api/jobs/1/retry", &j); r.StatusCode != 200 {
-		t.Fatalf("retry: %d", r.StatusCode)
+	if r := jobCall(t, a, "POST", "/api/jobs/1/retry", &j); r.Status != 200 {
+		t.Fatalf("retry: %d", r.Status)
 	}
 	if j.ID != 1 || j.State != shelter.JobQueued || j.Attempts != 0 || j.LastError != "boom" {
 		t.Fatalf("retried job %+v", j)
@@ -35,11 +35,11 @@ func TestJobRetry(t *testing.T) {
 		{"/api/jobs/01/retry", 404},
 		{"/api/jobs/0/retry", 404},
 	} {
-		if r := jobCall(t, "POST", url+c.path, &e); r.StatusCode != c.status || e.Message == "" {
-			t.Errorf("POST %s: %d %q, want %d with a message", c.path, r.StatusCode, e.Message, c.status)
+		if r := jobCall(t, a, "POST", c.path, &e); r.Status != c.status || e.Message == "" {
+			t.Errorf("POST %s: %d %q, want %d with a message", c.path, r.Status, e.Message, c.status)
 		}
 	}
-	if r := jobCall(t, "GET", url+"/api/jobs/1/retry", nil); r.StatusCode != 405 {
-		t.Errorf("GET retry: %d, want 405", r.StatusCode)
+	if r := jobCall(t, a, "GET", "/api/jobs/1/retry", nil); r.Status != 405 {
+		t.Errorf("GET retry: %d, want 405", r.Status)
 	}
 }
