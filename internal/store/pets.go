@@ -467,8 +467,9 @@ func (s *Store) DeletePet(ctx context.Context, o shelter.Origin, id string) (*sh
 }
 
 // RestorePet brings a soft-deleted pet back to the status it had. A pet
-// restored to new gets its feeding reminder again, since the one it had
-// skipped it while it was deleted.
+// restored to new gets its feeding reminder again, and one without a
+// profile its enrichment, since the jobs it had skipped it while it was
+// deleted.
 func (s *Store) RestorePet(ctx context.Context, o shelter.Origin, id string) (*shelter.Pet, error) {
 	var p *shelter.Pet
 	err := s.InTx(ctx, func(tx *Tx) error {
@@ -493,8 +494,15 @@ func (s *Store) RestorePet(ctx context.Context, o shelter.Origin, id string) (*s
 			PetID: p.ID, Actor: o.Actor, From: shelter.StatusDeleted, To: to}); err != nil {
 			return err
 		}
-		if to == shelter.StatusNew {
-			if _, err := s.EnqueueTx(ctx, tx, o, shelter.JobFeedingReminder, p.ID, nil); err != nil {
+		// The create's jobs skip a pet that is deleted when they run: give
+		// back what it missed.
+		for _, kind := range s.createJobs {
+			missed := (kind == shelter.JobFeedingReminder && to == shelter.StatusNew) ||
+				(kind == shelter.JobEnrichProfile && p.Profile == nil)
+			if !missed {
+				continue
+			}
+			if _, err := s.EnqueueTx(ctx, tx, o, kind, p.ID, nil); err != nil {
 				return err
 			}
 		}

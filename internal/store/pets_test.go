@@ -225,3 +225,23 @@ func TestClosedDatabaseIsUnavailable(t *testing.T) {
 		t.Fatalf("create on a closed db: %v", err)
 	}
 }
+
+func TestRestoreRequeuesWhatTheDeletedPetMissed(t *testing.T) {
+	s := storetest.Open(t, store.Options{CreateJobs: []string{shelter.JobFeedingReminder, shelter.JobEnrichProfile}})
+	p, _ := s.CreatePet(ctx, origin, fields("Nala", shelter.SpeciesCat, 4))
+	if _, err := s.DeletePet(ctx, origin, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RestorePet(ctx, shelter.Origin{Namespace: "py", Actor: "api"}, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	count := func(kind string) (n int) {
+		if err := s.DB().Read.QueryRow(`SELECT count(*) FROM jobs WHERE pet_id = ? AND kind = ?`, p.ID, kind).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if f, e := count(shelter.JobFeedingReminder), count(shelter.JobEnrichProfile); f != 2 || e != 2 {
+		t.Fatalf("after restore: %d feeding reminders, %d enrichments; want 2 and 2", f, e)
+	}
+}
