@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -43,6 +44,12 @@ type Store struct {
 	mu        sync.Mutex
 	onEnqueue []func()
 	onEvent   []func()
+
+	// The group commit's queue of callers; txLeading is true while a
+	// commitLoop drains it.
+	txMu      sync.Mutex
+	txQueue   []*txRequest
+	txLeading bool
 }
 
 var (
@@ -103,7 +110,8 @@ func (s *Store) notify(hooks *[]func()) {
 	}
 }
 
-// Tx is a write transaction with work to do once it has committed.
+// Tx is one caller's share of a write transaction, with work to do once it
+// has committed.
 type Tx struct {
 	*sql.Tx
 	s        *Store
@@ -115,31 +123,176 @@ type Tx struct {
 // After runs f once the transaction has committed (log lines, wake-ups).
 func (tx *Tx) After(f func()) { tx.after = append(tx.after, f) }
 
-// InTx runs fn in a write transaction and commits it when fn returns nil.
+// The statements of a caller run detached from its context's cancellation:
+// SQLite answers an interrupted write inside a transaction by rolling the
+// whole transaction back, which would undo the other callers committed in
+// the same batch. A caller whose context has ended before its turn is not
+// run at all.
+
+// ExecContext runs a statement in the transaction.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.Tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// QueryContext runs a query in the transaction.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.Tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// QueryRowContext runs a query for one row in the transaction.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.Tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// StmtContext returns a prepared statement bound to the transaction; pass
+// it a context that is not cancelled mid-batch (see ExecContext).
+func (tx *Tx) StmtContext(ctx context.Context, stmt *sql.Stmt) *sql.Stmt {
+	return tx.Tx.StmtContext(context.WithoutCancel(ctx), stmt)
+}
+
+// maxBatch bounds how many callers share one commit.
+const maxBatch = 128
+
+// txRequest is one caller of InTx waiting for its turn.
+type txRequest struct {
+	ctx  context.Context
+	fn   func(tx *Tx) error
+	done chan error
+}
+
+// InTx runs fn in a write transaction and returns once that transaction has
+// committed (nil) or fn's work was undone (fn's error, or the commit's).
 // Work registered with After runs after the commit.
+//
+// Callers that arrive while a transaction is committing are grouped into
+// the next one (group commit), each under a savepoint of its own, so one
+// caller's error undoes only its own work: the single writer then pays for
+// one commit per batch instead of one per caller. fn must not call InTx.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := s.db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		return dbErr("begin", err)
-	}
-	tx := &Tx{Tx: sqlTx, s: s}
-	defer sqlTx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
+	req := &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	s.txMu.Lock()
+	s.txQueue = append(s.txQueue, req)
+	lead := !s.txLeading
+	s.txLeading = true
+	s.txMu.Unlock()
+	if lead {
+		// The queue was empty, so req is first in it: commit this batch
+		// here, without a goroutine switch, and hand what arrived meanwhile
+		// to a goroutine of its own.
+		if s.commitNext() {
+			go s.commitLoop()
+		}
+	}
+	return <-req.done
+}
+
+// commitLoop commits batches of waiting callers until none is left.
+func (s *Store) commitLoop() {
+	for s.commitNext() {
+	}
+}
+
+// commitNext commits the next batch of waiting callers. It reports whether
+// more are waiting; when none is, the caller's turn as leader ends.
+func (s *Store) commitNext() bool {
+	s.txMu.Lock()
+	n := min(len(s.txQueue), maxBatch)
+	batch := s.txQueue[:n:n]
+	s.txQueue = s.txQueue[n:]
+	s.txMu.Unlock()
+	if n > 0 {
+		s.commitBatch(batch)
+	}
+	s.txMu.Lock()
+	defer s.txMu.Unlock()
+	if len(s.txQueue) == 0 {
+		s.txQueue = nil
+		s.txLeading = false
+		return false
+	}
+	return true
+}
+
+// commitBatch runs each caller under a savepoint and commits once.
+func (s *Store) commitBatch(batch []*txRequest) {
+	ctx := context.Background()
+	fail := func(err error) {
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
+	sqlTx, err := s.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		fail(dbErr("begin", err))
+		return
+	}
+	defer sqlTx.Rollback()
+	txs := make([]*Tx, len(batch))
+	errs := make([]error, len(batch))
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		tx := &Tx{Tx: sqlTx, s: s}
+		if len(batch) == 1 { // alone: the transaction is its savepoint
+			if errs[i] = runFn(r.fn, tx); errs[i] != nil {
+				r.done <- errs[i]
+				return
+			}
+			txs[i] = tx
+			continue
+		}
+		if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT caller`); err != nil {
+			fail(dbErr("savepoint", err))
+			return
+		}
+		errs[i] = runFn(r.fn, tx)
+		undo := `RELEASE caller`
+		if errs[i] != nil {
+			undo = `ROLLBACK TO caller; RELEASE caller`
+		} else {
+			txs[i] = tx
+		}
+		if _, err := sqlTx.ExecContext(ctx, undo); err != nil {
+			fail(dbErr("savepoint", err))
+			return
+		}
+	}
 	if err := sqlTx.Commit(); err != nil {
-		return dbErr("commit", err)
+		fail(dbErr("commit", err))
+		return
 	}
-	for _, f := range tx.after {
-		f()
+	var enqueued, evented bool
+	for i, r := range batch {
+		if tx := txs[i]; tx != nil {
+			for _, f := range tx.after {
+				f()
+			}
+			enqueued, evented = enqueued || tx.enqueued, evented || tx.evented
+		}
+		r.done <- errs[i]
 	}
-	if tx.enqueued {
+	if enqueued {
 		s.notify(&s.onEnqueue)
 	}
-	if tx.evented {
+	if evented {
 		s.notify(&s.onEvent)
 	}
-	return nil
+}
+
+// runFn runs one caller's work, turning a panic into its error so that the
+// other callers of the batch still get their answer.
+func runFn(fn func(tx *Tx) error, tx *Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in transaction: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return fn(tx)
 }
 
 // dbErr wraps a database failure with the operation that met it. A
