@@ -51,11 +51,7 @@ func (s *Store) InsertEvent(ctx context.Context, e *shelter.Event) error {
 // FindEvents returns events oldest first: one pet's timeline when PetID is
 // set, else the global feed; only those after the id After.
 func (s *Store) FindEvents(ctx context.Context, f shelter.EventFilter) ([]*shelter.Event, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = shelter.DefaultLimit
-	}
-	limit = min(limit, shelter.MaxLimit)
+	limit := pageLimit(f.Limit)
 	q := `SELECT id, namespace, type, pet_id, actor, from_status, to_status, data, created_at FROM events WHERE id > ?`
 	args := []any{f.After}
 	if f.PetID != "" {

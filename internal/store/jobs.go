@@ -339,11 +339,7 @@ func (s *Store) FindJobs(ctx context.Context, f shelter.JobFilter) ([]*shelter.J
 	if f.State != "" && !f.State.Valid() {
 		return nil, shelter.Errorf(shelter.EINVALID, "Invalid state: must be one of queued, running, failed, done")
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = shelter.DefaultLimit
-	}
-	limit = min(limit, shelter.MaxLimit)
+	limit := pageLimit(f.Limit)
 	var where []string
 	var args []any
 	if f.State != "" {

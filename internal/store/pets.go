@@ -142,6 +142,15 @@ func decodeCursor(c string, sort shelter.PetSort) (id int64, key any, err error)
 	return id, nil, nil
 }
 
+// pageLimit is the page size a filter asks for: DefaultLimit when it asks
+// for none, at most MaxLimit.
+func pageLimit(n int) int {
+	if n <= 0 {
+		return shelter.DefaultLimit
+	}
+	return min(n, shelter.MaxLimit)
+}
+
 // likeEscape escapes LIKE's wildcards so a query matches literally.
 func likeEscape(q string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
@@ -159,11 +168,7 @@ func (s *Store) FindPets(ctx context.Context, f shelter.PetFilter) (*shelter.Pet
 	if !ok {
 		return nil, shelter.Errorf(shelter.EINVALID, "Invalid sort: must be one of id, newest, name, age")
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = shelter.DefaultLimit
-	}
-	limit = min(limit, shelter.MaxLimit)
+	limit := pageLimit(f.Limit)
 
 	var where []string
 	var args []any
