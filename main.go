@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/petstore/petstore/db"
@@ -66,7 +68,20 @@ func run(args []string) error {
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store) error {
 	live := web.NewBroker() // wakes the dashboard's live streams after each commit with events
 	st.OnEvent(live.Notify)
-	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter, Jobs: st, Profiles: st})
+	// Accounts: the first admin from ADMIN_EMAIL/ADMIN_PASSWORD, or a
+	// one-time setup link printed below once the port is known.
+	accounts := auth.New(st, auth.Options{SessionTTL: cfg.Auth.SessionTTL, Logger: log})
+	setupSecret, _, err := accounts.Bootstrap(ctx, cfg.Auth.AdminEmail, cfg.Auth.AdminPassword)
+	if err != nil {
+		return err
+	}
+	if cfg.Auth.TLS() { // a bad certificate or key fails here, before anything listens
+		if _, err := tls.LoadX509KeyPair(cfg.Auth.TLSCert, cfg.Auth.TLSKey); err != nil {
+			return fmt.Errorf("TLS_CERT and TLS_KEY: %w", err)
+		}
+	}
+	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter, Jobs: st, Profiles: st,
+		Accounts: accounts, TrustProxy: cfg.Auth.TrustProxyHeaders})
 
 	// Background work: the queue runner and the reaper's schedule. They
 	// stop after HTTP (deferred), and before the database closes (run's
@@ -116,10 +131,23 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.S
 	if err != nil {
 		return fmt.Errorf("listen on PORT=%d: %w", cfg.Port, err)
 	}
-	log.Info("🐾 Petstore listening", "addr", "http://localhost:"+strconv.Itoa(l.Addr().(*net.TCPAddr).Port), "db", cfg.DBPath)
+	base := "http://localhost:" + strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	if cfg.Auth.TLS() {
+		base = "https" + strings.TrimPrefix(base, "http")
+	}
+	log.Info("🐾 Petstore listening", "addr", base, "db", cfg.DBPath)
+	if setupSecret != "" {
+		log.Warn("🔑 First run: open " + base + "/setup?token=" + setupSecret + " to create the first admin (the link works once, for 1 hour)")
+	}
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
+	go func() {
+		if cfg.Auth.TLS() {
+			errc <- srv.ServeTLS(l, cfg.Auth.TLSCert, cfg.Auth.TLSKey)
+			return
+		}
+		errc <- srv.Serve(l)
+	}()
 	select {
 	case err := <-errc:
 		return err

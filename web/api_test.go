@@ -176,7 +176,7 @@ func TestCreate(t *testing.T) {
 		}
 		ids = append(ids, p.ID)
 		evs := a.Events(t, ns, p.ID)
-		if len(evs) == 0 || evs[0].Type != ns+".pet.created" || evs[0].Actor != "api" || evs[0].Namespace != ns {
+		if len(evs) == 0 || evs[0].Type != ns+".pet.created" || evs[0].Actor != testTokenName || evs[0].Namespace != ns {
 			t.Errorf("%s: first event %+v", ns, evs)
 		}
 		for _, e := range evs {

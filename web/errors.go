@@ -2,10 +2,13 @@ package web
 
 import (
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/petstore/petstore/internal/auth"
 	"github.com/petstore/petstore/internal/shelter"
 )
 
@@ -20,6 +23,9 @@ var codes = map[string]int{
 	shelter.EUNAVAILABLE:    http.StatusServiceUnavailable,
 	shelter.ENOTIMPLEMENTED: http.StatusNotImplemented,
 	shelter.EINTERNAL:       http.StatusInternalServerError,
+	shelter.EUNAUTHORIZED:   http.StatusUnauthorized,
+	shelter.EFORBIDDEN:      http.StatusForbidden,
+	shelter.ETHROTTLED:      http.StatusTooManyRequests,
 }
 
 // errorBody is the JSON of every error answer.
@@ -40,6 +46,8 @@ func asDomainError(err error) (*shelter.Error, int) {
 			return &shelter.Error{Code: "method_not_allowed", Message: "Method not allowed"}, he.Code
 		case http.StatusRequestEntityTooLarge:
 			return &shelter.Error{Code: shelter.ETOOLARGE, Message: "Request body too large (limit 64 KiB)"}, he.Code
+		case http.StatusForbidden: // the CSRF check refusing a cross-site request
+			return errCSRF(), he.Code
 		case http.StatusUnsupportedMediaType:
 			return &shelter.Error{Code: shelter.EUNSUPPORTED, Message: "Unsupported media type: send application/json"}, he.Code
 		}
@@ -66,6 +74,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	de, status := asDomainError(err)
+	var te *auth.ThrottledError
+	if errors.As(err, &te) {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(te.RetryAfter.Seconds()))))
+	}
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}

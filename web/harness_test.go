@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	"github.com/petstore/petstore/internal/auth"
 	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/internal/store/storetest"
@@ -31,11 +31,16 @@ var ctx = context.Background()
 // OpenAPI document the server itself serves, and so is every request whose
 // route the document knows.
 type api struct {
-	URL    string
-	Store  *store.Store
-	srv    *httptest.Server
-	doc    *openapi3.T
-	router routers.Router
+	URL   string
+	Store *store.Store
+	// Token is an admin bearer token (named testTokenName) every request
+	// carries unless its header map sets "Authorization" ("" for none).
+	Token    string
+	Creds    creds
+	Accounts *auth.Service
+	srv      *httptest.Server
+	doc      *openapi3.T
+	router   routers.Router
 }
 
 // newAPI serves a new store in t's temp directory.
@@ -51,14 +56,16 @@ func serveStore(t testing.TB, st *store.Store) *api {
 	return serveDeps(t, st, web.Deps{Pets: st, Events: st, DB: st, Jobs: st})
 }
 
-// serveDeps serves d (its Logger discarded) for a test.
+// serveDeps serves d (its Logger discarded) for a test, with accounts over
+// st and the standard admin credentials (withAccounts).
 func serveDeps(t testing.TB, st *store.Store, d web.Deps) *api {
 	t.Helper()
-	d.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	d.Logger = quiet
+	accts, cr := withAccounts(t, st, &d)
 	srv := web.New(d)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	a := &api{URL: ts.URL, Store: st, srv: ts}
+	a := &api{URL: ts.URL, Store: st, Token: cr.Token, Creds: cr, Accounts: accts, srv: ts}
 	a.doc, a.router = loadServedDoc(t, ts.URL)
 	return a
 }
@@ -172,7 +179,14 @@ func (a *api) DoRaw(t testing.TB, method, path, ctype string, raw []byte, header
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
+	if a.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+a.Token)
+	}
 	for k, v := range header {
+		if k == "Authorization" && v == "" {
+			req.Header.Del(k)
+			continue
+		}
 		if k == "chunked" {
 			req.ContentLength = -1
 			req.Body = io.NopCloser(bytes.NewReader(raw))
@@ -190,13 +204,27 @@ func (a *api) DoRaw(t testing.TB, method, path, ctype string, raw []byte, header
 		t.Fatalf("%s %s: read body: %v", method, path, err)
 	}
 	r := &resp{Status: res.StatusCode, Header: res.Header, Body: out}
-	if err := a.check(method, path, ctype, raw, r); err != nil {
+	if err := a.check(method, path, ctype, raw, r, req.Header.Get("Authorization")); err != nil {
 		t.Errorf("%s %s → %d %s\ndoes not match the OpenAPI document: %v", method, path, r.Status, truncate(out), err)
 	}
 	if r.Status >= 500 && r.Status != http.StatusServiceUnavailable && r.Status != http.StatusNotImplemented {
 		t.Errorf("%s %s → %d %s: a server error", method, path, r.Status, truncate(out))
 	}
 	return r
+}
+
+// checkBearer is the validator's check of the document's security
+// requirement: the request carries a bearer token (whether the server
+// accepts it is the server's business; a refused one must get 401).
+func checkBearer(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	if in.SecurityScheme == nil || in.SecurityScheme.Type != "http" || in.SecurityScheme.Scheme != "bearer" {
+		return fmt.Errorf("security scheme %q is not the bearer scheme", in.SecuritySchemeName)
+	}
+	scheme, tok, ok := strings.Cut(in.RequestValidationInput.Request.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+		return errors.New("no bearer token")
+	}
+	return nil
 }
 
 func truncate(b []byte) string {
@@ -212,7 +240,7 @@ func truncate(b []byte) string {
 // must match its operation, status included; a request the document
 // rejects must have been answered 4xx, and a 2xx answer needs a request the
 // document accepts.
-func (a *api) check(method, path, ctype string, raw []byte, r *resp) error {
+func (a *api) check(method, path, ctype string, raw []byte, r *resp, authorization string) error {
 	vreq, err := http.NewRequest(method, a.URL+path, bytes.NewReader(raw))
 	if err != nil {
 		return err
@@ -220,11 +248,15 @@ func (a *api) check(method, path, ctype string, raw []byte, r *resp) error {
 	if ctype != "" {
 		vreq.Header.Set("Content-Type", ctype)
 	}
+	if authorization != "" {
+		vreq.Header.Set("Authorization", authorization)
+	}
 	route, params, err := a.router.FindRoute(vreq)
 	if err == nil {
 		// The router ignores the path parameters' schemas: /nope/pets is
 		// not a route when ns must be one of the namespaces.
-		pathOnly := &openapi3filter.Options{ExcludeRequestBody: true, ExcludeRequestQueryParams: true, SkipSettingDefaults: true}
+		pathOnly := &openapi3filter.Options{ExcludeRequestBody: true, ExcludeRequestQueryParams: true, SkipSettingDefaults: true,
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
 		if perr := openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
 			Request: vreq.Clone(ctx), PathParams: params, Route: route, Options: pathOnly}); perr != nil {
 			err = fmt.Errorf("path parameters: %w", perr)
@@ -243,7 +275,8 @@ func (a *api) check(method, path, ctype string, raw []byte, r *resp) error {
 		}
 		return a.checkErrorBody(r)
 	}
-	opts := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true, SkipSettingDefaults: true}
+	opts := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true, SkipSettingDefaults: true,
+		AuthenticationFunc: checkBearer}
 	in := &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route, Options: opts}
 	reqErr := openapi3filter.ValidateRequest(ctx, in)
 	switch {

@@ -105,7 +105,24 @@ func TestValidatorCatchesDrift(t *testing.T) {
 			if tc.body != "" {
 				ctype = "application/json"
 			}
-			err := a.check(tc.method, tc.path, ctype, []byte(tc.body), &resp{Status: tc.status, Header: tc.header, Body: []byte(tc.respBody)})
+			err := a.check(tc.method, tc.path, ctype, []byte(tc.body), &resp{Status: tc.status, Header: tc.header, Body: []byte(tc.respBody)}, "Bearer "+a.Token)
+			if (err == nil) != tc.ok {
+				t.Errorf("check: %v, want ok=%v", err, tc.ok)
+			}
+		})
+	}
+	// Without a bearer token the document allows only 401 (and 4xx).
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		ok     bool
+	}{
+		{"200 without a token", 200, pet, false},
+		{"401 without a token", 401, `{"message":"Authentication required"}`, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := a.check("GET", "/api/pets/1", "", nil, &resp{Status: tc.status, Header: jsonHeader(), Body: []byte(tc.body)}, "")
 			if (err == nil) != tc.ok {
 				t.Errorf("check: %v, want ok=%v", err, tc.ok)
 			}
@@ -117,7 +134,7 @@ func TestValidatorCatchesDrift(t *testing.T) {
 // one the error table can produce.
 func TestOpenAPIStatusesMatchErrors(t *testing.T) {
 	a := newAPI(t, store.Options{})
-	allowed := []string{"200", "201", "202", "400", "404", "409", "413", "415", "501", "503"}
+	allowed := []string{"200", "201", "202", "400", "401", "403", "404", "409", "413", "415", "501", "503"}
 	for path, item := range a.doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			for code := range op.Responses.Map() {

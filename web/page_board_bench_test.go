@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -41,8 +39,9 @@ func seedBoardPets(b *testing.B, st *store.Store, n int) {
 func BenchmarkBoard(b *testing.B) {
 	st := storetest.Open(b, store.Options{})
 	seedBoardPets(b, st, 100_000)
-	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	h := srv.Handler()
+	d := web.Deps{Pets: st, Events: st, DB: st}
+	_, cr := withAccounts(b, st, &d)
+	h := web.New(d).Handler()
 
 	// The cursor of page 1,000 of 50, newest first.
 	ctx := context.Background()
@@ -64,7 +63,7 @@ func BenchmarkBoard(b *testing.B) {
 		{"live-fragment", "/"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			req := httptest.NewRequest("GET", bc.path, nil)
+			req := sessionReq(httptest.NewRequest("GET", bc.path, nil), cr.Session) // signed in
 			if bc.name == "live-fragment" {
 				req.Header.Set("HX-Request", "true")
 				req.Header.Set("HX-Target", "board-live")

@@ -2,10 +2,7 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -25,11 +22,8 @@ func (f fixedNext) NextRun() (time.Time, error) { return time.Time(f), nil }
 func TestJobsPage(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.Open(t, store.Options{})
-	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Jobs: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	srv.SetReaperSchedule(fixedNext(time.Date(2030, 1, 2, 2, 0, 0, 0, time.UTC)))
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	d := &dash{URL: ts.URL, Store: st}
+	d := serveDash(t, st, web.Deps{Pets: st, Events: st, DB: st, Jobs: st})
+	d.Srv.SetReaperSchedule(fixedNext(time.Date(2030, 1, 2, 2, 0, 0, 0, time.UTC)))
 
 	// One feeding reminder fails its only attempt.
 	d.pet(t, "Rex")

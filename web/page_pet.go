@@ -70,12 +70,16 @@ func (s *Server) afterPetAction(c echo.Context, id string) error {
 // handlePagePetStatus asks the orchestrator for the status a button
 // names. A rejected request is ECONFLICT with the orchestrator's reason.
 func (s *Server) handlePagePetStatus(c echo.Context) error {
+	o, err := origin(c, dashboardNamespace)
+	if err != nil {
+		return err
+	}
 	id := c.Param("id")
 	to := shelter.Status(c.FormValue("status"))
 	if !to.Valid() {
 		return shelter.Errorf(shelter.EINVALID, "Unknown status %q", to)
 	}
-	_, dec, err := s.pets.UpdatePet(c.Request().Context(), staffOrigin, id, shelter.PetFields{}, &to)
+	_, dec, err := s.pets.UpdatePet(c.Request().Context(), o, id, shelter.PetFields{}, &to)
 	if err != nil {
 		return err
 	}
@@ -88,6 +92,10 @@ func (s *Server) handlePagePetStatus(c echo.Context) error {
 // handlePagePetEdit saves the edit form; with problems it shows the form
 // again with them.
 func (s *Server) handlePagePetEdit(c echo.Context) error {
+	o, err := origin(c, dashboardNamespace)
+	if err != nil {
+		return err
+	}
 	id := c.Param("id")
 	ctx := c.Request().Context()
 	form, fields, bad := petForm(c, true)
@@ -95,7 +103,7 @@ func (s *Server) handlePagePetEdit(c echo.Context) error {
 	if len(bad) > 0 {
 		problems = append(bad, checkForm(fields, true)...)
 	} else {
-		p, _, err := s.pets.UpdatePet(ctx, staffOrigin, id, fields, nil)
+		p, _, err := s.pets.UpdatePet(ctx, o, id, fields, nil)
 		if err == nil {
 			if isHTMX(c) {
 				return Render(c, http.StatusOK, views.Saved(p.ID, views.FormFromPet(p)))
@@ -121,7 +129,11 @@ func (s *Server) handlePagePetEdit(c echo.Context) error {
 // handlePagePetDelete soft-deletes a pet (the page asked to confirm,
 // naming the purge date).
 func (s *Server) handlePagePetDelete(c echo.Context) error {
-	p, err := s.pets.DeletePet(c.Request().Context(), staffOrigin, c.Param("id"))
+	o, err := origin(c, dashboardNamespace)
+	if err != nil {
+		return err
+	}
+	p, err := s.pets.DeletePet(c.Request().Context(), o, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -131,7 +143,11 @@ func (s *Server) handlePagePetDelete(c echo.Context) error {
 // handlePagePetRestore restores a deleted pet, then returns to the
 // Deleted page when it came from there, else to the pet.
 func (s *Server) handlePagePetRestore(c echo.Context) error {
-	p, err := s.pets.RestorePet(c.Request().Context(), staffOrigin, c.Param("id"))
+	o, err := origin(c, dashboardNamespace)
+	if err != nil {
+		return err
+	}
+	p, err := s.pets.RestorePet(c.Request().Context(), o, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -150,11 +166,15 @@ type ProfileRequester interface {
 // handlePagePetProfile asks for a new AI profile; the live stream shows
 // it when it arrives.
 func (s *Server) handlePagePetProfile(c echo.Context) error {
+	o, err := origin(c, dashboardNamespace)
+	if err != nil {
+		return err
+	}
 	if s.profiles == nil {
 		return shelter.Errorf(shelter.ENOTIMPLEMENTED, "AI profiles are switched off")
 	}
 	id := c.Param("id")
-	if _, _, err := s.profiles.EnqueueEnrichment(c.Request().Context(), staffOrigin, id); err != nil {
+	if _, _, err := s.profiles.EnqueueEnrichment(c.Request().Context(), o, id); err != nil {
 		return err
 	}
 	return s.afterPetAction(c, id)

@@ -90,12 +90,16 @@ func (s *Server) handlePageNewPet(c echo.Context) error {
 // handlePagePetCreate adds a pet from the form: the pet's page on success,
 // the form again with its problems otherwise (to htmx, the form alone).
 func (s *Server) handlePagePetCreate(c echo.Context) error {
+	o, err := origin(c, dashboardNamespace)
+	if err != nil {
+		return err
+	}
 	form, fields, bad := petForm(c, false)
 	var problems []shelter.FieldError
 	if len(bad) > 0 {
 		problems = append(bad, checkForm(fields, false)...)
 	} else {
-		p, err := s.pets.CreatePet(c.Request().Context(), staffOrigin, fields)
+		p, err := s.pets.CreatePet(c.Request().Context(), o, fields)
 		if err == nil {
 			return seeOther(c, views.PetURL(p.ID))
 		}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/petstore/petstore/internal/auth"
 	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/internal/store/storetest"
@@ -25,6 +25,10 @@ type dash struct {
 	Store *store.Store
 	Srv   *web.Server
 	Live  *web.Broker
+	// Creds are the signed-in admin's: every request carries the session
+	// cookie and the CSRF token, as the dashboard in a browser does.
+	Creds    creds
+	Accounts *auth.Service
 }
 
 func newDash(t testing.TB) *dash {
@@ -32,11 +36,21 @@ func newDash(t testing.TB) *dash {
 	st := storetest.Open(t, store.Options{})
 	live := web.NewBroker()
 	st.OnEvent(live.Notify)
-	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Live: live, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return serveDash(t, st, web.Deps{Pets: st, Events: st, DB: st, Live: live})
+}
+
+// serveDash serves d for the dashboard tests, with accounts over st and a
+// signed-in admin.
+func serveDash(t testing.TB, st *store.Store, d web.Deps) *dash {
+	t.Helper()
+	accts, cr := withAccounts(t, st, &d)
+	srv := web.New(d)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	t.Cleanup(live.Close) // open streams end before the server closes
-	return &dash{URL: ts.URL, Store: st, Srv: srv, Live: live}
+	if d.Live != nil {
+		t.Cleanup(d.Live.Close) // open streams end before the server closes
+	}
+	return &dash{URL: ts.URL, Store: st, Srv: srv, Live: d.Live, Creds: cr, Accounts: accts}
 }
 
 // noRedirects is a client that shows redirects instead of following them.
@@ -64,6 +78,7 @@ func (d *dash) do(t testing.TB, method, path string, form url.Values, htmx strin
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	sessionReq(req, d.Creds.Session)
 	if htmx != "" {
 		req.Header.Set("HX-Request", "true")
 		req.Header.Set("HX-Target", htmx)
@@ -182,7 +197,8 @@ func TestDashboardErrors(t *testing.T) {
 		}
 	}
 	// A client that does not ask for HTML gets JSON for an unknown page.
-	resp, err := http.Get(d.URL + "/nowhere")
+	req, _ := http.NewRequest("GET", d.URL+"/nowhere", nil)
+	resp, err := http.DefaultClient.Do(sessionReq(req, d.Creds.Session))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,8 +236,8 @@ func TestCreateForm(t *testing.T) {
 		t.Fatalf("stored pet: %+v %v", p, err)
 	}
 	evs, _ := d.Store.FindEvents(context.Background(), shelter.EventFilter{PetID: "2"})
-	if len(evs) == 0 || evs[0].Type != "web.pet.created" || evs[0].Actor != "staff" {
-		t.Errorf("first event %+v, want web.pet.created by staff", evs[0])
+	if len(evs) == 0 || evs[0].Type != "web.pet.created" || evs[0].Actor != d.Creds.Email {
+		t.Errorf("first event %+v, want web.pet.created by %s", evs[0], d.Creds.Email)
 	}
 }
 
@@ -303,7 +319,7 @@ func (d *dash) stream(t testing.TB, query, lastEventID string) (func() (name, da
 	if lastEventID != "" {
 		req.Header.Set("Last-Event-ID", lastEventID)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(sessionReq(req, d.Creds.Session))
 	if err != nil {
 		t.Fatal(err)
 	}

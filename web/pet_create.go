@@ -4,13 +4,15 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/petstore/petstore/internal/shelter"
 )
 
 // handlePetCreate answers POST /{ns}/pets: 201 with the new pet.
-func (s *Server) handlePetCreate(o shelter.Origin) echo.HandlerFunc {
+func (s *Server) handlePetCreate(ns string) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		o, err := origin(c, ns)
+		if err != nil {
+			return err
+		}
 		in, err := bindPetInput(c, false)
 		if err != nil {
 			return err

@@ -4,8 +4,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/petstore/petstore/internal/shelter"
 )
 
 // deleteAnswer is the 202 answer to a soft delete.
@@ -17,8 +15,12 @@ type deleteAnswer struct {
 
 // handlePetDelete answers DELETE /{ns}/pets/:id: the pet is soft-deleted
 // and purged after PURGE_AFTER; deleting it again keeps its purge date.
-func (s *Server) handlePetDelete(o shelter.Origin) echo.HandlerFunc {
+func (s *Server) handlePetDelete(ns string) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		o, err := origin(c, ns)
+		if err != nil {
+			return err
+		}
 		p, err := s.pets.DeletePet(c.Request().Context(), o, c.Param("id"))
 		if err != nil {
 			return err

@@ -25,8 +25,12 @@ const ProfileQueuedMessage = "Profile enrichment queued"
 // enrichment job that will write the pet's profile anew (overwriting the
 // one it has), 404 for an unknown pet, 409 for a deleted one. The profile
 // arrives in the pet's JSON when the job is done.
-func (s *Server) handlePetProfile(o shelter.Origin) echo.HandlerFunc {
+func (s *Server) handlePetProfile(ns string) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		o, err := origin(c, ns)
+		if err != nil {
+			return err
+		}
 		if s.profiles == nil {
 			return shelter.Errorf(shelter.ENOTIMPLEMENTED, "AI profiles are switched off")
 		}

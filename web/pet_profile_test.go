@@ -1,8 +1,6 @@
 package web_test
 
 import (
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -19,12 +17,7 @@ import (
 func newProfileAPI(t *testing.T) *api {
 	t.Helper()
 	st := storetest.Open(t, store.Options{CreateJobs: []string{}})
-	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Profiles: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	a := &api{URL: ts.URL, Store: st, srv: ts}
-	a.doc, a.router = loadServedDoc(t, ts.URL)
-	return a
+	return serveDeps(t, st, web.Deps{Pets: st, Events: st, DB: st, Profiles: st})
 }
 
 type profileQueued struct {
@@ -59,8 +52,8 @@ func TestPetProfileQueuesEnrichment(t *testing.T) {
 				t.Fatalf("job = %+v, %v", j, err)
 			}
 			evs, _ := a.Store.FindEvents(ctx, shelter.EventFilter{PetID: p.ID})
-			if last := evs[len(evs)-1]; last.Type != ns+".profile_enrichment_enqueued" || last.Actor != shelter.ActorAPI {
-				t.Errorf("last event = %s by %s, want %s.profile_enrichment_enqueued by api", last.Type, last.Actor, ns)
+			if last := evs[len(evs)-1]; last.Type != ns+".profile_enrichment_enqueued" || last.Actor != testTokenName {
+				t.Errorf("last event = %s by %s, want %s.profile_enrichment_enqueued by %s", last.Type, last.Actor, ns, testTokenName)
 			}
 
 			// Asking again before it runs answers the same job.
@@ -114,9 +107,11 @@ func TestPetProfileErrors(t *testing.T) {
 
 func TestPetProfileWithoutRequesterIs501(t *testing.T) {
 	st := storetest.Open(t, store.Options{CreateJobs: []string{}})
-	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	d := web.Deps{Pets: st, Events: st, DB: st}
+	_, cr := withAccounts(t, st, &d)
+	srv := web.New(d)
 	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequest("POST", "/api/pets/1/profile", nil))
+	srv.Handler().ServeHTTP(rec, bearerReq(httptest.NewRequest("POST", "/api/pets/1/profile", nil), cr.Token))
 	if rec.Code != http.StatusNotImplemented {
 		t.Errorf("POST profile without a requester = %d %s, want 501", rec.Code, rec.Body)
 	}

@@ -26,8 +26,12 @@ type statusChange struct {
 // handlePetUpdate answers PUT /{ns}/pets/:id. Fields alone: 200 with the
 // pet. With a status: 202 with the orchestrator's answer; a rejected
 // transition changes nothing, not even the fields sent with it.
-func (s *Server) handlePetUpdate(o shelter.Origin) echo.HandlerFunc {
+func (s *Server) handlePetUpdate(ns string) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		o, err := origin(c, ns)
+		if err != nil {
+			return err
+		}
 		in, err := bindPetInput(c, true)
 		if err != nil {
 			return err

@@ -14,16 +14,16 @@ func (s *Server) routes() {
 
 	// The JSON API, the same under every namespace: the route prefix names
 	// the events a request causes.
+	// Their actor is the signed-in staff member or the token (origin).
 	for _, ns := range shelter.Namespaces {
-		o := shelter.Origin{Namespace: ns, Actor: shelter.ActorAPI}
 		g := e.Group("/" + ns + "/pets")
-		g.POST("", s.handlePetCreate(o))
+		g.POST("", s.handlePetCreate(ns))
 		g.GET("", s.handlePetList)
 		g.GET("/:id", s.handlePetGet)
-		g.PUT("/:id", s.handlePetUpdate(o))
-		g.DELETE("/:id", s.handlePetDelete(o))
-		g.POST("/:id/restore", s.handlePetRestore(o))
-		g.POST("/:id/profile", s.handlePetProfile(o))
+		g.PUT("/:id", s.handlePetUpdate(ns))
+		g.DELETE("/:id", s.handlePetDelete(ns))
+		g.POST("/:id/restore", s.handlePetRestore(ns))
+		g.POST("/:id/profile", s.handlePetProfile(ns))
 		g.GET("/:id/events", s.handlePetEvents)
 	}
 	e.GET("/api/events", s.handleEventList)
@@ -48,4 +48,19 @@ func (s *Server) routes() {
 	e.GET("/events/stream", s.handleEventStream)
 	e.GET("/jobs", s.handlePageJobs)
 	e.POST("/jobs/:id/retry", s.handlePageJobRetry)
+
+	// Accounts. Who may use each route is in access.go's table.
+	e.GET("/login", s.handlePageLogin)
+	e.POST("/login", s.handleLogin)
+	e.POST("/logout", s.handleLogout)
+	e.GET("/setup", s.handlePageSetup)
+	e.POST("/setup", s.handleSetup)
+	e.GET("/staff", s.handlePageStaff)
+	e.POST("/staff", s.handleStaffCreate)
+	e.POST("/staff/:id/disable", s.handleStaffDisable)
+	e.POST("/staff/:id/enable", s.handleStaffEnable)
+	e.POST("/staff/:id/password", s.handleStaffPassword)
+	e.GET("/tokens", s.handlePageTokens)
+	e.POST("/tokens", s.handleTokenCreate)
+	e.POST("/tokens/:id/revoke", s.handleTokenRevoke)
 }

@@ -3,6 +3,7 @@ package web
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -43,6 +44,15 @@ type Deps struct {
 	Profiles ProfileRequester
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+
+	// Accounts signs staff in and checks API tokens. Without it nobody
+	// gets past the public routes.
+	Accounts Accounts
+	// TrustProxy makes the server believe X-Forwarded-For and
+	// X-Forwarded-Proto from loopback and private addresses
+	// (TRUST_PROXY_HEADERS); otherwise the connection decides the client's
+	// address and scheme.
+	TrustProxy bool
 }
 
 // Server is the HTTP server of the API and the dashboard.
@@ -60,6 +70,8 @@ type Server struct {
 	profiles   ProfileRequester
 	now        func() time.Time
 	reaper     NextRunner
+
+	accounts Accounts
 }
 
 // New builds the server and registers every route.
@@ -69,6 +81,7 @@ func New(d Deps) *Server {
 		s.log = slog.Default()
 	}
 	s.live, s.purgeAfter, s.jobs, s.profiles, s.now = d.Live, d.PurgeAfter, d.Jobs, d.Profiles, d.Now
+	s.accounts = d.Accounts
 	if s.live == nil {
 		s.live = NewBroker()
 	}
@@ -81,11 +94,18 @@ func New(d Deps) *Server {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	setClientExtractors(e, d.TrustProxy)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		s.log.Error("panic in handler", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
 		return err
 	}}))
 	e.Use(middleware.BodyLimit("64KiB")) // = MaxBodyBytes ("64K" would mean 64,000)
+	// Security headers on every answer, then who is asking (and may they),
+	// then CSRF for browsers. e.Use runs after routing, so the access
+	// table sees the route's pattern.
+	e.Use(securityHeaders())
+	e.Use(s.authenticate)
+	e.Use(csrf())
 	s.routes()
 	return s
 }
@@ -98,10 +118,27 @@ func (s *Server) Echo() *echo.Echo { return s.echo }
 
 // Serve answers requests on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {
+	return s.serve(l, "", "")
+}
+
+// ServeTLS answers HTTPS requests on l until Shutdown, with the PEM
+// certificate and key files (TLS 1.2 or newer).
+func (s *Server) ServeTLS(l net.Listener, certFile, keyFile string) error {
+	return s.serve(l, certFile, keyFile)
+}
+
+func (s *Server) serve(l net.Listener, certFile, keyFile string) error {
 	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
 	s.echo.Server = srv
 	s.echo.Listener = l
-	if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	var err error
+	if certFile != "" {
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		err = srv.ServeTLS(l, certFile, keyFile)
+	} else {
+		err = srv.Serve(l)
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil

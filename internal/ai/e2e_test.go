@@ -17,7 +17,7 @@ import (
 // These tests build and run the real binary, with OPENAI_BASE_URL pointing
 // at the fake Chat Completions server.
 
-func call(t *testing.T, method, url string, body any) (int, []byte) {
+func call(t *testing.T, app *testapp.App, method, url string, body any) (int, []byte) {
 	t.Helper()
 	var r io.Reader
 	if body != nil {
@@ -34,7 +34,7 @@ func call(t *testing.T, method, url string, body any) (int, []byte) {
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := app.Client().Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
@@ -51,7 +51,7 @@ func waitPet(t *testing.T, app *testapp.App, id string, ok func(*shelter.Pet) bo
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		status, body := call(t, "GET", app.URL+"/api/pets/"+id, nil)
+		status, body := call(t, app, "GET", app.URL+"/api/pets/"+id, nil)
 		var p shelter.Pet
 		if status == http.StatusOK && json.Unmarshal(body, &p) == nil && ok(&p) {
 			return &p
@@ -65,7 +65,7 @@ func waitPet(t *testing.T, app *testapp.App, id string, ok func(*shelter.Pet) bo
 
 func petEvents(t *testing.T, app *testapp.App, id string) []shelter.Event {
 	t.Helper()
-	status, body := call(t, "GET", app.URL+"/api/pets/"+id+"/events", nil)
+	status, body := call(t, app, "GET", app.URL+"/api/pets/"+id+"/events", nil)
 	if status != http.StatusOK {
 		t.Fatalf("events: %d %s", status, body)
 	}
@@ -78,7 +78,7 @@ func petEvents(t *testing.T, app *testapp.App, id string) []shelter.Event {
 
 func createPet(t *testing.T, app *testapp.App, body map[string]any) *shelter.Pet {
 	t.Helper()
-	status, out := call(t, "POST", app.URL+"/api/pets", body)
+	status, out := call(t, app, "POST", app.URL+"/api/pets", body)
 	if status != http.StatusCreated {
 		t.Fatalf("create: %d %s", status, out)
 	}
@@ -128,7 +128,7 @@ func TestEndToEndAIProfile(t *testing.T) {
 	}
 
 	// Regenerate overwrites the profile.
-	status, out := call(t, "POST", app.URL+"/js/pets/"+p.ID+"/profile", nil)
+	status, out := call(t, app, "POST", app.URL+"/js/pets/"+p.ID+"/profile", nil)
 	if status != http.StatusAccepted {
 		t.Fatalf("regenerate: %d %s", status, out)
 	}

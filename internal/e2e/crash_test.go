@@ -101,7 +101,8 @@ func TestKillNineLosesNoAcknowledgedPet(t *testing.T) {
 		wg    sync.WaitGroup
 	)
 	stop := make(chan struct{})
-	client := &http.Client{Timeout: 10 * time.Second}
+	client := app.Client()
+	client.Timeout = 10 * time.Second
 	for g := range 6 {
 		wg.Add(1)
 		go func() {
@@ -212,7 +213,8 @@ func TestGracefulStopReleasesUnfinishedJobs(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "petstore.db")
 	// One worker, each job longer than the shutdown timeout.
 	app := testapp.Start(t, testapp.Options{DBPath: path, Env: []string{"JOB_WORKERS=1", "SHUTDOWN_TIMEOUT=300ms", jobs.TestDelayEnv + "=2s"}})
-	client := &http.Client{Timeout: 10 * time.Second}
+	client := app.Client()
+	client.Timeout = 10 * time.Second
 	var ids []string
 	for i := range 3 {
 		id, ok := createPet(client, app.URL, "api", i)
@@ -273,7 +275,8 @@ func TestReapCommandBesideARunningServer(t *testing.T) {
 	// Deleted pets expire a millisecond after their delete.
 	env := []string{"PURGE_AFTER=1ms"}
 	app := testapp.Start(t, testapp.Options{DBPath: path, Env: env})
-	client := &http.Client{Timeout: 10 * time.Second}
+	client := app.Client()
+	client.Timeout = 10 * time.Second
 	var ids []string
 	for i := range 3 {
 		id, ok := createPet(client, app.URL, "ts", i)

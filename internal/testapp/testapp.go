@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -56,9 +57,16 @@ func Binary(t testing.TB) string {
 type App struct {
 	URL    string
 	DBPath string
-	cmd    *exec.Cmd
-	logs   *syncBuffer
-	done   chan struct{}
+	// AdminEmail and AdminPassword are the first admin's, made from
+	// ADMIN_EMAIL and ADMIN_PASSWORD at the first start (empty with
+	// NoAdmin).
+	AdminEmail, AdminPassword string
+	// Token is an admin API token made with `petstore token create`
+	// before the start, named TokenName (empty with NoAdmin).
+	Token, TokenName string
+	cmd              *exec.Cmd
+	logs             *syncBuffer
+	done             chan struct{}
 }
 
 // Options start an App. DBPath defaults to a file in t.TempDir(); Env adds
@@ -67,7 +75,18 @@ type Options struct {
 	DBPath string
 	Env    []string
 	Args   []string
+	// NoAdmin starts without ADMIN_EMAIL/ADMIN_PASSWORD and without a
+	// token: on an empty database the server prints the setup link.
+	NoAdmin bool
 }
+
+// The first admin of every App (unless NoAdmin or Env sets its own).
+const (
+	AdminEmail    = "admin@example.org"
+	AdminPassword = "tabby cats nap at noon"
+)
+
+var tokenSeq atomic.Int64
 
 // FreePort returns a TCP port that was free a moment ago.
 func FreePort(t testing.TB) int {
@@ -90,12 +109,27 @@ func Start(t testing.TB, o Options) *App {
 	}
 	port := FreePort(t)
 	a := &App{URL: "http://127.0.0.1:" + strconv.Itoa(port), DBPath: o.DBPath, logs: &syncBuffer{}, done: make(chan struct{})}
-	a.cmd = exec.Command(bin, o.Args...)
-	a.cmd.Dir = filepath.Dir(o.DBPath) // so no stray .env is read
-	a.cmd.Env = append([]string{
+	env := append([]string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TZ=UTC",
 		"PORT=" + strconv.Itoa(port), "DB_PATH=" + o.DBPath,
 	}, o.Env...)
+	if !o.NoAdmin {
+		a.AdminEmail, a.AdminPassword = AdminEmail, AdminPassword
+		if v, ok := envValue(o.Env, "ADMIN_EMAIL"); ok {
+			a.AdminEmail = v
+			a.AdminPassword, _ = envValue(o.Env, "ADMIN_PASSWORD")
+		} else {
+			env = append(env, "ADMIN_EMAIL="+AdminEmail, "ADMIN_PASSWORD="+AdminPassword)
+		}
+		a.TokenName = "e2e"
+		if _, err := os.Stat(o.DBPath); err == nil { // a restart: names are unique for ever
+			a.TokenName = fmt.Sprintf("e2e-%d", tokenSeq.Add(1))
+		}
+		a.Token = createToken(t, bin, filepath.Dir(o.DBPath), env, a.TokenName)
+	}
+	a.cmd = exec.Command(bin, o.Args...)
+	a.cmd.Dir = filepath.Dir(o.DBPath) // so no stray .env is read
+	a.cmd.Env = env
 	a.cmd.Stdout, a.cmd.Stderr = a.logs, a.logs
 	if err := a.cmd.Start(); err != nil {
 		t.Fatalf("start petstore: %v", err)
@@ -126,6 +160,51 @@ func Start(t testing.TB, o Options) *App {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// envValue finds KEY's value in a KEY=value list (the last wins).
+func envValue(env []string, key string) (string, bool) {
+	v, ok := "", false
+	for _, kv := range env {
+		if k, val, found := strings.Cut(kv, "="); found && k == key {
+			v, ok = val, true
+		}
+	}
+	return v, ok
+}
+
+// createToken runs `petstore token create` on the app's database before
+// it starts, as an operator would for a script.
+func createToken(t testing.TB, bin, dir string, env []string, name string) string {
+	t.Helper()
+	cmd := exec.Command(bin, "token", "create", "--name", name, "--role", "admin")
+	cmd.Dir, cmd.Env = dir, env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("petstore token create: %v\n%s", err, stderr.String())
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// Client is an HTTP client whose every request carries the app's bearer
+// token (unless the request has an Authorization header of its own).
+func (a *App) Client() *http.Client {
+	return &http.Client{Transport: bearerTransport{token: a.Token, next: http.DefaultTransport}}
+}
+
+type bearerTransport struct {
+	token string
+	next  http.RoundTripper
+}
+
+func (b bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if b.token != "" && r.Header.Get("Authorization") == "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("Authorization", "Bearer "+b.token)
+	}
+	return b.next.RoundTrip(r)
 }
 
 // Kill ends the process with SIGKILL, as a crash would, and waits for it.

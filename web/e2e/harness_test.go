@@ -94,6 +94,9 @@ type session struct {
 type sessionOptions struct {
 	noJS bool
 	env  []string
+	// noSignIn leaves the browser signed out (and, with noAdmin, the
+	// app without accounts: it prints the setup link).
+	noSignIn, noAdmin bool
 }
 
 // start runs a fresh app and opens a page on it at desktop width. Any
@@ -104,7 +107,7 @@ func start(t *testing.T, opts ...sessionOptions) *session {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	s := &session{t: t, app: testapp.Start(t, testapp.Options{Env: o.env})}
+	s := &session{t: t, app: testapp.Start(t, testapp.Options{Env: o.env, NoAdmin: o.noAdmin})}
 	var err error
 	s.ctx, err = browser.NewContext(playwright.BrowserNewContextOptions{
 		Viewport:          &playwright.Size{Width: desktopWidth, Height: desktopHeight},
@@ -129,7 +132,21 @@ func start(t *testing.T, opts ...sessionOptions) *session {
 			t.Errorf("JavaScript dialogs opened: %q", s.dialogs)
 		}
 	})
+	if !o.noSignIn && !o.noAdmin {
+		s.signIn(s.app.AdminEmail, s.app.AdminPassword)
+	}
 	return s
+}
+
+// signIn signs in on the sign-in page and waits for the board.
+func (s *session) signIn(email, password string) {
+	s.t.Helper()
+	s.open("/login")
+	s.must(s.id("login-email").Fill(email))
+	s.must(s.id("login-password").Fill(password))
+	s.must(s.id("login-submit").Click())
+	s.must(expect.Page(s.page).ToHaveURL(regexp.MustCompile(`^[^?]*/(\?.*)?$`)))
+	s.must(expect.Locator(s.id("signed-in-as")).ToBeVisible())
 }
 
 // must fails the test at the caller's line when err is not nil.
@@ -212,7 +229,7 @@ func (s *session) api(method, path string, body any, out any) int {
 	req, err := http.NewRequest(method, s.app.URL+path, r)
 	s.must(err)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := s.app.Client().Do(req)
 	s.must(err)
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
