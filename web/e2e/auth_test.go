@@ -101,6 +101,16 @@ func TestSignInAndOut(t *testing.T) {
 	s.must(expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/workflow$`)))
 	s.must(expect.Locator(s.id("signed-in-as")).ToContainText("admin"))
 
+	// A session that ends under an open page: htmx's next request is
+	// answered with HX-Redirect, and the browser goes to sign in.
+	id := s.createPet("Pebble", "cat", 4)
+	s.open("/pets/" + id)
+	s.waitStatus("in_quarantine")
+	s.must(s.ctx.ClearCookies())
+	s.must(s.id("transition-healthy").Click())
+	s.must(expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/login\?next=%2Fpets%2F` + id + `$`)))
+	s.signIn(s.app.AdminEmail, s.app.AdminPassword)
+
 	s.signOut()
 	// The session is over: a reload of any page is the sign-in page.
 	_, err = s.page.Goto(s.app.URL + "/")
