@@ -54,7 +54,7 @@ func (s *Store) FindPetByID(ctx context.Context, id string) (*shelter.Pet, error
 	if err != nil {
 		return nil, err
 	}
-	p, err := scanPet(s.db.Read.QueryRowContext(ctx, `SELECT `+petColumns+` FROM pets WHERE id = ?`, n))
+	p, err := scanPet(s.queryRowPrepared(ctx, `SELECT `+petColumns+` FROM pets WHERE id = ?`, n))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shelter.ErrNotFound()
 	} else if err != nil {

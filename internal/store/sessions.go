@@ -46,7 +46,7 @@ func (s *Store) FindSession(ctx context.Context, secretHash string) (*shelter.Se
 		u   shelter.User
 		uid int64
 	)
-	err := s.db.Read.QueryRowContext(ctx, `SELECT s.created_at, s.expires_at, s.addr, s.user_agent,
+	err := s.queryRowPrepared(ctx, `SELECT s.created_at, s.expires_at, s.addr, s.user_agent,
 			u.id, u.name, u.email, u.role, u.disabled, u.created_at, u.updated_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.secret_hash = ? AND s.expires_at > ? AND u.disabled = 0`, secretHash, s.nowMillis()).

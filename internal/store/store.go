@@ -45,6 +45,9 @@ type Store struct {
 	onEnqueue []func()
 	onEvent   []func()
 
+	// Read statements of the hot paths, prepared once (query → *sql.Stmt).
+	readStmts sync.Map
+
 	// The group commit's queue of callers; txLeading is true while a
 	// commitLoop drains it.
 	txMu      sync.Mutex
@@ -293,6 +296,24 @@ func runFn(fn func(tx *Tx) error, tx *Tx) (err error) {
 		}
 	}()
 	return fn(tx)
+}
+
+// queryRowPrepared runs a one-row query of a hot path (a pet by id, a
+// session, a token) on the read pool through a statement prepared once:
+// parsing the SQL again costs as much as running it.
+func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any) *sql.Row {
+	if st, ok := s.readStmts.Load(query); ok {
+		return st.(*sql.Stmt).QueryRowContext(ctx, args...)
+	}
+	st, err := s.db.Read.PrepareContext(ctx, query)
+	if err != nil {
+		return s.db.Read.QueryRowContext(ctx, query, args...) // the error surfaces at Scan
+	}
+	if prev, loaded := s.readStmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		st = prev.(*sql.Stmt)
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 // dbErr wraps a database failure with the operation that met it. A

@@ -89,7 +89,7 @@ func (s *Store) FindActiveToken(ctx context.Context, secretHash string) (*shelte
 		uCAt   sql.NullInt64
 		uUpdAt sql.NullInt64
 	)
-	t, err := scanToken(s.db.Read.QueryRowContext(ctx, `SELECT `+tokenColumns+`,
+	t, err := scanToken(s.queryRowPrepared(ctx, `SELECT `+tokenColumns+`,
 			u.id, u.name, u.email, u.role, u.created_at, u.updated_at
 		FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id
 		WHERE t.secret_hash = ? AND t.revoked_at = 0 AND (t.expires_at = 0 OR t.expires_at > ?)
