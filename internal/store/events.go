@@ -8,6 +8,9 @@ import (
 	"github.com/petstore/petstore/internal/shelter"
 )
 
+const insertEventSQL = `INSERT INTO events (namespace, type, pet_id, actor, from_status, to_status, data, created_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
 // insertEvent appends e to the log and sets its id and time.
 func (s *Store) insertEvent(ctx context.Context, tx *Tx, e *shelter.Event) error {
 	if e.CreatedAt == 0 {
@@ -25,8 +28,7 @@ func (s *Store) insertEvent(ctx context.Context, tx *Tx, e *shelter.Event) error
 	if len(e.Data) > 0 {
 		data = string(e.Data)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO events (namespace, type, pet_id, actor, from_status, to_status, data, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Namespace, e.Type, petID, e.Actor, e.From, e.To, data, e.CreatedAt)
+	res, err := tx.execPrepared(ctx, insertEventSQL, e.Namespace, e.Type, petID, e.Actor, e.From, e.To, data, e.CreatedAt)
 	if err != nil {
 		return dbErr("insert event", err)
 	}

@@ -18,6 +18,9 @@ var enqueueEvents = map[string]string{
 	shelter.JobEnrichProfile:   shelter.EventProfileEnrichmentEnqueued,
 }
 
+const insertJobSQL = `INSERT INTO jobs (kind, namespace, pet_id, args, max_attempts, run_at, created_at, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
 // EnqueueTx inserts a queued job inside the caller's transaction (outbox):
 // the job exists exactly when the caller's change does. petID may be empty;
 // args is marshalled to JSON (nil: {}). The runner is woken after commit.
@@ -38,8 +41,7 @@ func (s *Store) EnqueueTx(ctx context.Context, tx *Tx, o shelter.Origin, kind, p
 		pet = n
 	}
 	now := s.nowMillis()
-	res, err := tx.ExecContext(ctx, `INSERT INTO jobs (kind, namespace, pet_id, args, max_attempts, run_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, kind, o.Namespace, pet, string(raw), s.maxAtt, now, now, now)
+	res, err := tx.execPrepared(ctx, insertJobSQL, kind, o.Namespace, pet, string(raw), s.maxAtt, now, now, now)
 	if err != nil {
 		return 0, dbErr("enqueue "+kind, err)
 	}

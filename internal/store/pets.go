@@ -262,6 +262,9 @@ func dbErrOrNil(op string, err error) error {
 	return nil
 }
 
+const insertPetSQL = `INSERT INTO pets (name, species, age_months, status, notes, created_at, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?)`
+
 // CreatePet stores a new pet with status new, records pet.created and
 // enqueues the create jobs, all in one transaction.
 func (s *Store) CreatePet(ctx context.Context, o shelter.Origin, f shelter.PetFields) (*shelter.Pet, error) {
@@ -276,8 +279,7 @@ func (s *Store) CreatePet(ctx context.Context, o shelter.Origin, f shelter.PetFi
 		if f.Notes != nil {
 			p.Notes = *f.Notes
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO pets (name, species, age_months, status, notes, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.Name, p.Species, p.AgeMonths, p.Status, p.Notes, now, now)
+		res, err := tx.execPrepared(ctx, insertPetSQL, p.Name, p.Species, p.AgeMonths, p.Status, p.Notes, now, now)
 		if err != nil {
 			return dbErr("insert pet", err)
 		}

@@ -47,6 +47,9 @@ type Store struct {
 
 	// Read statements of the hot paths, prepared once (query → *sql.Stmt).
 	readStmts sync.Map
+	// Write statements of the hot paths, prepared at New on the writer
+	// (query → *sql.Stmt); read-only after New.
+	writeStmts map[string]*sql.Stmt
 
 	// The group commit's queue of callers; txLeading is true while a
 	// commitLoop drains it.
@@ -77,6 +80,12 @@ func New(d *db.DB, o Options) *Store {
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	s.writeStmts = map[string]*sql.Stmt{}
+	for _, q := range []string{insertPetSQL, insertEventSQL, insertJobSQL} {
+		if st, err := d.Write.Prepare(q); err == nil { // else execPrepared parses it each time
+			s.writeStmts[q] = st
+		}
 	}
 	return s
 }
@@ -151,6 +160,15 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 // it a context that is not cancelled mid-batch (see ExecContext).
 func (tx *Tx) StmtContext(ctx context.Context, stmt *sql.Stmt) *sql.Stmt {
 	return tx.Tx.StmtContext(context.WithoutCancel(ctx), stmt)
+}
+
+// execPrepared runs one of the hot write statements (prepared at New) in
+// the transaction.
+func (tx *Tx) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st, ok := tx.s.writeStmts[query]; ok {
+		return tx.StmtContext(ctx, st).ExecContext(context.WithoutCancel(ctx), args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
 }
 
 // maxBatch bounds how many callers share one commit.
