@@ -33,6 +33,13 @@ func main() {
 }
 
 func run(args []string) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	if cmd != "serve" && cmd != "token" && cmd != "reap" {
+		return fmt.Errorf("unknown command %q (commands: serve, token, reap)", cmd)
+	}
 	cfg, err := config.Load(".env")
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
@@ -52,15 +59,12 @@ func run(args []string) error {
 	st := store.New(database, store.Options{PurgeAfter: cfg.PurgeAfter, Logger: log,
 		CreateJobs: []string{shelter.JobFeedingReminder, shelter.JobEnrichProfile}})
 
-	if len(args) > 0 && args[0] == "token" { // petstore token create|list|revoke
+	switch cmd {
+	case "token": // petstore token create|list|revoke
 		return auth.TokenCommand(ctx, auth.New(st, auth.Options{Logger: log}), args[1:], os.Stdout, os.Stderr)
-	}
-	if len(args) > 0 && args[0] == "reap" { // petstore reap: run the deletion reaper once
+	case "reap": // petstore reap: run the deletion reaper once
 		_, err := (&jobs.Reaper{Store: st, Logger: log}).Run(ctx)
 		return err
-	}
-	if len(args) > 0 {
-		return fmt.Errorf("unknown command %q (commands: serve, token, reap)", args[0])
 	}
 	return serve(ctx, cfg, log, st)
 }
