@@ -92,7 +92,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.S
 	// defer).
 	workers := []jobs.Worker{&jobs.FeedingReminder{Store: st, Interval: cfg.FeedingInterval, Logger: log}}
 	runner, err := jobs.NewRunner(st, jobs.Options{Workers: cfg.JobWorkers, Lease: cfg.JobLease,
-		ShutdownTimeout: cfg.ShutdownTimeout, Logger: log}, workers...)
+		ShutdownTimeout: cfg.ShutdownTimeout, Logger: log.With("runner", "jobs")}, workers...)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.S
 	describer := ai.New(ai.Config{APIKey: cfg.AI.APIKey, BaseURL: cfg.AI.BaseURL, Model: cfg.AI.Model,
 		Timeout: cfg.AI.Timeout, Concurrency: cfg.AI.Concurrency, Logger: log})
 	aiRunner, err := jobs.NewRunner(st, jobs.Options{Workers: cfg.AI.Concurrency, Lease: cfg.JobLease,
-		ShutdownTimeout: cfg.ShutdownTimeout, Logger: log}, &jobs.EnrichProfile{Store: st, AI: describer, Logger: log})
+		ShutdownTimeout: cfg.ShutdownTimeout, Logger: log.With("runner", "ai")}, &jobs.EnrichProfile{Store: st, AI: describer, Logger: log})
 	if err != nil {
 		return err
 	}
