@@ -109,22 +109,8 @@ func (s *Service) SignIn(ctx context.Context, email, password string, c shelter.
 		account = account[:shelter.MaxEmailLen]
 	}
 	addr := AddrKey(c.Addr)
-	since := s.now().Add(-s.limits.Window).UnixMilli()
-	f, err := s.st.CountLoginFailures(ctx, account, addr, since)
-	if err != nil {
+	if err := s.checkThrottle(ctx, account, addr); err != nil {
 		return "", nil, err
-	}
-	var oldest int64
-	if f.Account >= s.limits.PerAccount {
-		oldest = f.AccountOldest
-	}
-	if f.Addr >= s.limits.PerAddr && (oldest == 0 || f.AddrOldest > oldest) {
-		oldest = f.AddrOldest
-	}
-	if oldest != 0 {
-		retry := time.UnixMilli(oldest).Add(s.limits.Window).Sub(s.now())
-		s.log.Warn("⚠️ sign-in throttled", "account", account, "addr", addr, "retry_after", retry.Round(time.Second))
-		return "", nil, newThrottledError(retry)
 	}
 
 	u, ok, err := s.checkCredentials(ctx, account, password)
@@ -147,6 +133,29 @@ func (s *Service) SignIn(ctx context.Context, email, password string, c shelter.
 	}
 	s.log.Info("✅ signed in", "user", u.Email, "addr", addr)
 	return secret, ss, nil
+}
+
+// checkThrottle refuses (ETHROTTLED) when the account or the address has
+// used up its failed sign-ins in the window.
+func (s *Service) checkThrottle(ctx context.Context, account, addr string) error {
+	since := s.now().Add(-s.limits.Window).UnixMilli()
+	f, err := s.st.CountLoginFailures(ctx, account, addr, since)
+	if err != nil {
+		return err
+	}
+	var oldest int64
+	if f.Account >= s.limits.PerAccount {
+		oldest = f.AccountOldest
+	}
+	if f.Addr >= s.limits.PerAddr && (oldest == 0 || f.AddrOldest > oldest) {
+		oldest = f.AddrOldest
+	}
+	if oldest != 0 {
+		retry := time.UnixMilli(oldest).Add(s.limits.Window).Sub(s.now())
+		s.log.Warn("⚠️ sign-in throttled", "account", account, "addr", addr, "retry_after", retry.Round(time.Second))
+		return newThrottledError(retry)
+	}
+	return nil
 }
 
 // checkCredentials reports whether the password is the enabled account's.
@@ -287,6 +296,65 @@ func (s *Service) SetPassword(ctx context.Context, id, password string) error {
 	}
 	s.log.Info("✅ password changed; sessions ended", "user", u.Email)
 	return nil
+}
+
+// ChangePassword is a signed-in user's own password change. See
+// shelter.SessionService. A wrong current password counts against the
+// account and the address like a failed sign-in, so a stolen session
+// cannot be used to guess the password; once they are throttled the answer
+// is ETHROTTLED without checking.
+func (s *Service) ChangePassword(ctx context.Context, userID, current, next string, c shelter.ClientInfo) (string, *shelter.Session, error) {
+	u, err := s.st.FindUserByID(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	addr := AddrKey(c.Addr)
+	if err := s.checkThrottle(ctx, u.Email, addr); err != nil {
+		return "", nil, err
+	}
+	_, oldHash, err := s.st.FindUserCredentials(ctx, u.Email)
+	if err != nil {
+		return "", nil, err
+	}
+	ok := false
+	if len(current) <= 4*MaxPasswordLen {
+		if ok, err = s.hasher.Verify(ctx, current, oldHash); err != nil {
+			return "", nil, err
+		}
+	}
+	if !ok {
+		if err := s.st.RecordLoginFailure(ctx, u.Email, addr, s.limits.Window); err != nil {
+			return "", nil, err
+		}
+		s.log.Warn("⚠️ password change refused: wrong current password", "user", u.Email, "addr", addr)
+		msg := "Your current password is not correct"
+		return "", nil, &shelter.Error{Code: shelter.EINVALID, Message: msg, Fields: []shelter.FieldError{{Field: "current", Message: msg}}}
+	}
+	if err := CheckPassword(next, u.Email, u.Name); err != nil {
+		return "", nil, err
+	}
+	if next == current {
+		msg := "Choose a password other than your current one"
+		return "", nil, &shelter.Error{Code: shelter.EINVALID, Message: msg, Fields: []shelter.FieldError{{Field: "password", Message: msg}}}
+	}
+	hash, err := s.hasher.Hash(ctx, next)
+	if err != nil {
+		return "", nil, err
+	}
+	secret := NewSessionSecret()
+	ua := c.UserAgent
+	if len(ua) > maxUserAgentLen {
+		ua = ua[:maxUserAgentLen]
+	}
+	ss := &shelter.Session{ExpiresAt: s.now().Add(s.ttl).UnixMilli(), Addr: c.Addr, UserAgent: ua}
+	if err := s.st.ChangePassword(ctx, u.ID, oldHash, hash, HashSecret(secret), ss); err != nil {
+		return "", nil, fmt.Errorf("change password: %w", err)
+	}
+	if err := s.st.ClearLoginFailures(ctx, u.Email); err != nil { // the change stands; the failures age out
+		s.log.Warn("⚠️ clear failed sign-ins after password change", "user", u.Email, "err", err)
+	}
+	s.log.Info("✅ password changed by its owner; other sessions ended", "user", u.Email, "addr", addr)
+	return secret, ss, nil
 }
 
 // CreateToken creates a named token and returns its secret, shown once.

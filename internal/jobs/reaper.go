@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/petstore/petstore/internal/shelter"
@@ -13,31 +14,56 @@ import (
 // DefaultPurgeBatch is how many pets the reaper removes per transaction.
 const DefaultPurgeBatch = 500
 
+// DefaultLoginWindow is how long failed sign-ins are kept when the reaper
+// is not told the throttle's window: longer than any window in use, so
+// pruning never forgives a failure that still counts.
+const DefaultLoginWindow = 24 * time.Hour
+
 // Reaper is the deletion reaper: it permanently removes the soft-deleted
-// pets whose purge date has passed.
+// pets whose purge date has passed, then prunes expired sessions and old
+// failed sign-ins. Use one Reaper per process, by pointer: its runs never
+// overlap (the schedule's and the manual ones share its guard).
 type Reaper struct {
 	Store *store.Store
 	// Batch is the number of pets per transaction (default 500), so the
 	// API keeps answering while the reaper runs.
 	Batch int
+	// LoginWindow is the sign-in throttle's window: failed sign-ins older
+	// than it are pruned (default DefaultLoginWindow).
+	LoginWindow time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Logger receives the console lines (default slog.Default()).
 	Logger *slog.Logger
+
+	running sync.Mutex
 }
 
 // ReapStats is what one run of the reaper did.
-type ReapStats struct {
-	TotalScanned int   `json:"totalScanned"`
-	PurgedCount  int   `json:"purgedCount"`
-	FailedCount  int   `json:"failedCount"`
-	DurationMs   int64 `json:"durationMs"`
-}
+type ReapStats = shelter.ReapStats
+
+// ErrReaperBusy (ECONFLICT) is the error of a run asked for while another
+// is in progress.
+var ErrReaperBusy error = shelter.Errorf(shelter.ECONFLICT, "The deletion reaper is already running: try again when it has finished.")
 
 // Run removes every expired deleted pet, batch by batch, and records
-// reaper.completed (namespace system) with its counts. A pet that fails to
-// purge is counted and left for the next run.
+// reaper.completed (namespace system, actor system) with its counts. A pet
+// that fails to purge is counted and left for the next run. While another
+// run is in progress it does nothing and returns ErrReaperBusy (ECONFLICT).
 func (r *Reaper) Run(ctx context.Context) (ReapStats, error) {
+	return r.RunAs(ctx, shelter.ActorSystem)
+}
+
+// RunAs is Run started by actor (an admin's email, a token's name), who is
+// recorded as the actor of reaper.completed.
+func (r *Reaper) RunAs(ctx context.Context, actor string) (ReapStats, error) {
+	if !r.running.TryLock() {
+		return ReapStats{}, ErrReaperBusy
+	}
+	defer r.running.Unlock()
+	if actor == "" {
+		actor = shelter.ActorSystem
+	}
 	log := r.Logger
 	if log == nil {
 		log = slog.Default()
@@ -81,12 +107,38 @@ func (r *Reaper) Run(ctx context.Context) (ReapStats, error) {
 	}
 	st.DurationMs = time.Since(start).Milliseconds()
 	if err := r.Store.InsertEvent(ctx, &shelter.Event{Namespace: shelter.NamespaceSystem,
-		Type: shelter.EventType(shelter.NamespaceSystem, shelter.EventReaperCompleted), Actor: shelter.ActorSystem,
+		Type: shelter.EventType(shelter.NamespaceSystem, shelter.EventReaperCompleted), Actor: actor,
 		Data: jsonObject(map[string]any{"totalScanned": st.TotalScanned, "purgedCount": st.PurgedCount,
 			"failedCount": st.FailedCount, "durationMs": st.DurationMs})}); err != nil {
 		return st, fmt.Errorf("reaper: record completion: %w", err)
 	}
 	log.Info("✅ Deletion Reaper completed", "totalScanned", st.TotalScanned, "purgedCount", st.PurgedCount,
 		"failedCount", st.FailedCount, "durationMs", st.DurationMs)
+	if err := r.pruneAccounts(ctx, log, cutoff); err != nil {
+		return st, err
+	}
 	return st, nil
+}
+
+// pruneAccounts deletes the expired sessions (refused anyway) and the
+// failed sign-ins older than the throttle's window (they count for
+// nothing), so that neither table grows for ever.
+func (r *Reaper) pruneAccounts(ctx context.Context, log *slog.Logger, now time.Time) error {
+	window := r.LoginWindow
+	if window <= 0 {
+		window = DefaultLoginWindow
+	}
+	sessions, err := r.Store.DeleteExpiredSessions(ctx)
+	if err != nil {
+		log.Error("❌ Pruning expired sessions failed", "err", err)
+		return fmt.Errorf("reaper: prune sessions: %w", err)
+	}
+	attempts, err := r.Store.DeleteLoginAttemptsBefore(ctx, now.Add(-window))
+	if err != nil {
+		log.Error("❌ Pruning old sign-in attempts failed", "err", err)
+		return fmt.Errorf("reaper: prune sign-in attempts: %w", err)
+	}
+	log.Info("🧹 Pruned expired sessions and old sign-in attempts", "sessions", sessions, "signInAttempts", attempts,
+		"attemptsBefore", now.Add(-window).UTC())
+	return nil
 }

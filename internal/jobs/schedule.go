@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -27,9 +28,10 @@ type ScheduleOptions struct {
 	Logger *slog.Logger
 }
 
-// Schedule runs the periodic background work (the deletion reaper) on
-// gocron, in singleton mode: a run that would overlap the previous one is
-// skipped.
+// Schedule runs the periodic background work (the deletion reaper, which
+// also prunes expired sessions and old sign-in attempts) on gocron, in
+// singleton mode: a run that would overlap the previous one is skipped,
+// and so is one that finds the reaper busy with a run an admin started.
 type Schedule struct {
 	s    gocron.Scheduler
 	reap gocron.Job
@@ -59,7 +61,11 @@ func NewSchedule(o ScheduleOptions, reaper *Reaper) (*Schedule, error) {
 	log := o.Logger
 	j, err := s.NewJob(gocron.CronJob(o.Spec, false),
 		gocron.NewTask(func(ctx context.Context) {
-			if _, err := reaper.Run(ctx); err != nil {
+			_, err := reaper.Run(ctx)
+			switch {
+			case errors.Is(err, ErrReaperBusy): // an admin's run is in progress
+				log.Info("⏭️ Deletion Reaper skipped: a run is already in progress")
+			case err != nil:
 				log.Error("❌ Deletion Reaper run failed", "err", err)
 			}
 		}),

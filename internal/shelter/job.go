@@ -76,3 +76,11 @@ type JobService interface {
 	// ENOTFOUND for an unknown job, ECONFLICT for one that is not failed.
 	RetryJob(ctx context.Context, id int64) (*Job, error)
 }
+
+// ReapStats is what one run of the deletion reaper did.
+type ReapStats struct {
+	TotalScanned int   `json:"totalScanned"`
+	PurgedCount  int   `json:"purgedCount"`
+	FailedCount  int   `json:"failedCount"`
+	DurationMs   int64 `json:"durationMs"`
+}

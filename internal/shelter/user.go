@@ -194,6 +194,13 @@ type SessionService interface {
 	Authenticate(ctx context.Context, secret string) (*Principal, error)
 	// SignOut ends the session; ending an unknown session is not an error.
 	SignOut(ctx context.Context, secret string) error
+	// ChangePassword is a signed-in user's own password change: it checks
+	// the current password (a wrong one is EINVALID on the field
+	// "current", and counts as a failed sign-in for the throttle) and the
+	// policy for the new one, replaces it, ends every session of the
+	// account and returns a new session, with a new secret id, for the
+	// browser that asked.
+	ChangePassword(ctx context.Context, userID, current, next string, c ClientInfo) (secret string, s *Session, err error)
 }
 
 // TokenService manages API tokens.

@@ -55,3 +55,20 @@ func (s *Store) ClearLoginFailures(ctx context.Context, account string) error {
 		return nil
 	})
 }
+
+// DeleteLoginAttemptsBefore prunes the failed sign-ins recorded at or
+// before the given time and returns how many it deleted. The reaper calls
+// it with the start of the throttle's window: older failures count for
+// nothing.
+func (s *Store) DeleteLoginAttemptsBefore(ctx context.Context, before time.Time) (int, error) {
+	var k int64
+	err := s.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE at <= ?`, before.UnixMilli())
+		if err != nil {
+			return dbErr("prune login failures", err)
+		}
+		k, err = res.RowsAffected()
+		return err
+	})
+	return int(k), err
+}

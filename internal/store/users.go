@@ -193,3 +193,47 @@ func (s *Store) SetPasswordHash(ctx context.Context, id, passwordHash string) er
 		return nil
 	})
 }
+
+// ChangePassword is a user's own password change, in one transaction: it
+// replaces the account's password hash, provided it is still oldHash (the
+// one the caller verified), deletes every session of the account, and
+// stores the caller's new session ss under secretHash. ENOTFOUND when the
+// account does not exist; ECONFLICT when it is disabled or its password
+// changed meanwhile.
+func (s *Store) ChangePassword(ctx context.Context, userID, oldHash, newHash, secretHash string, ss *shelter.Session) error {
+	n, err := parseID(userID)
+	if err != nil {
+		return err
+	}
+	return s.InTx(ctx, func(tx *Tx) error {
+		var (
+			hash     string
+			disabled bool
+		)
+		err := tx.QueryRowContext(ctx, `SELECT password_hash, disabled FROM users WHERE id = ?`, n).Scan(&hash, &disabled)
+		if errors.Is(err, sql.ErrNoRows) {
+			return shelter.ErrNotFound()
+		} else if err != nil {
+			return dbErr("change password", err)
+		}
+		switch {
+		case disabled:
+			return shelter.Errorf(shelter.ECONFLICT, "The account is disabled")
+		case hash != oldHash:
+			return shelter.Errorf(shelter.ECONFLICT, "The password was changed meanwhile: reload the page and try again")
+		}
+		now := s.nowMillis()
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, newHash, now, n); err != nil {
+			return dbErr("change password", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, n); err != nil {
+			return dbErr("end sessions after password change", err)
+		}
+		ss.UserID, ss.CreatedAt = userID, now
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (secret_hash, user_id, created_at, expires_at, addr, user_agent)
+			VALUES (?, ?, ?, ?, ?, ?)`, secretHash, n, ss.CreatedAt, ss.ExpiresAt, ss.Addr, ss.UserAgent); err != nil {
+			return dbErr("renew session after password change", err)
+		}
+		return nil
+	})
+}
