@@ -63,7 +63,7 @@ func run(args []string) error {
 	case "token": // petstore token create|list|revoke
 		return auth.TokenCommand(ctx, auth.New(st, auth.Options{Logger: log}), args[1:], os.Stdout, os.Stderr)
 	case "reap": // petstore reap: run the deletion reaper once
-		_, err := (&jobs.Reaper{Store: st, Logger: log}).Run(ctx)
+		_, err := (&jobs.Reaper{Store: st, LoginWindow: auth.DefaultLimits.Window, Logger: log}).Run(ctx)
 		return err
 	}
 	return serve(ctx, cfg, log, st)
@@ -84,8 +84,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.S
 			return fmt.Errorf("TLS_CERT and TLS_KEY: %w", err)
 		}
 	}
+	// One reaper for the schedule and for admins' runs now: its runs never
+	// overlap. Besides purging pets it prunes expired sessions and the
+	// failed sign-ins older than the throttle's window.
+	reaper := &jobs.Reaper{Store: st, LoginWindow: auth.DefaultLimits.Window, Logger: log}
 	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter, Jobs: st, Profiles: st,
-		Accounts: accounts, TrustProxy: cfg.Auth.TrustProxyHeaders})
+		Accounts: accounts, TrustProxy: cfg.Auth.TrustProxyHeaders, Reaper: reaper})
 
 	// Background work: the queue runner and the reaper's schedule. They
 	// stop after HTTP (deferred), and before the database closes (run's
@@ -96,7 +100,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.S
 	if err != nil {
 		return err
 	}
-	sched, err := jobs.NewSchedule(jobs.ScheduleOptions{Spec: cfg.ReaperSchedule, Logger: log}, &jobs.Reaper{Store: st, Logger: log})
+	sched, err := jobs.NewSchedule(jobs.ScheduleOptions{Spec: cfg.ReaperSchedule, Logger: log}, reaper)
 	if err != nil {
 		return err
 	}

@@ -9,8 +9,9 @@ import (
 
 // Navigation entries of the account pages.
 const (
-	NavStaff  Nav = "staff"
-	NavTokens Nav = "tokens"
+	NavStaff   Nav = "staff"
+	NavTokens  Nav = "tokens"
+	NavAccount Nav = "account"
 )
 
 type csrfKey struct{}
@@ -138,3 +139,16 @@ func roleLabel(r shelter.Role) string {
 	}
 	return "Staff"
 }
+
+// AccountData is the signed-in user's own account page.
+type AccountData struct {
+	User *shelter.User
+	// Errors are the password form's problems per field ("current",
+	// "password").
+	Errors map[string]string
+	// Notice is a message after an action.
+	Notice string
+}
+
+// Err returns the problem with field, or "".
+func (d AccountData) Err(field string) string { return d.Errors[field] }

@@ -42,7 +42,8 @@ var accessTable = map[string]Access{
 	"POST /staff/:id/password": AccessAdmin,
 	"POST /api/jobs/:id/retry": AccessAdmin,
 	"POST /jobs/:id/retry":     AccessAdmin,
-	// A route that runs the reaper now belongs here too, when one is added.
+	"POST /api/reaper/run":     AccessAdmin,
+	"POST /jobs/reaper/run":    AccessAdmin,
 }
 
 // RouteAccess returns who may use the route of method and pattern. HEAD is

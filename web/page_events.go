@@ -75,7 +75,9 @@ func (b *Broker) subscribe() (<-chan struct{}, func()) {
 
 // Tuning of the live stream.
 const (
-	// streamHeartbeat keeps proxies from closing an idle stream.
+	// streamHeartbeat keeps proxies from closing an idle stream, and is
+	// when an idle stream checks its session or token (the default of
+	// Deps.StreamHeartbeat).
 	streamHeartbeat = 25 * time.Second
 	// streamCoalesce is the pause after each batch, so a burst of events
 	// costs a stream one read instead of one per event.
@@ -88,6 +90,8 @@ const (
 // It resumes after the event id in Last-Event-ID or ?after=, and for each
 // batch of new events sends "pet-<id>" once per pet that changed, "pets"
 // once, and with ?feed=1 "feed": the feed lines of the newest events.
+// At each wake-up and heartbeat it checks that its session or token is
+// still valid, and ends when it is not.
 func (s *Server) handleEventStream(c echo.Context) error {
 	raw := c.Request().Header.Get("Last-Event-ID")
 	if raw == "" {
@@ -118,7 +122,7 @@ func (s *Server) handleEventStream(c echo.Context) error {
 	}
 	w.Flush()
 
-	heartbeat := time.NewTicker(streamHeartbeat)
+	heartbeat := time.NewTicker(s.heartbeat)
 	defer heartbeat.Stop()
 	send := func() bool {
 		var err error
@@ -141,11 +145,17 @@ func (s *Server) handleEventStream(c echo.Context) error {
 		case <-s.live.done:
 			return nil
 		case <-heartbeat.C:
+			if !s.stillSignedIn(c) {
+				return nil
+			}
 			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil {
 				return nil
 			}
 			w.Flush()
 		case <-wake:
+			if !s.stillSignedIn(c) {
+				return nil
+			}
 			if !send() {
 				return nil
 			}
@@ -158,6 +168,19 @@ func (s *Server) handleEventStream(c echo.Context) error {
 			}
 		}
 	}
+}
+
+// stillSignedIn reports whether a live stream's credentials still hold:
+// its session was not signed out, did not expire and was not ended by a
+// password change or a disabled account; its token was not revoked. It
+// costs one prepared lookup. When they do not hold, the stream ends; the
+// browser's reconnection then gets 401 and stops.
+func (s *Server) stillSignedIn(c echo.Context) bool {
+	p, err := s.identify(c)
+	if err != nil && c.Request().Context().Err() == nil {
+		s.log.Warn("⚠️ live stream: credentials not checked; ending it", "err", err)
+	}
+	return err == nil && p != nil
 }
 
 // sendEvents sends what happened after event id after and returns the id

@@ -27,19 +27,31 @@ func (s *Server) SetReaperSchedule(r NextRunner) { s.reaper = r }
 // handlePageJobs shows the durable queue. To htmx targeting #jobs-live it
 // answers that fragment alone.
 func (s *Server) handlePageJobs(c echo.Context) error {
+	d, err := s.jobsData(c)
+	if err != nil {
+		return err
+	}
+	if isHTMX(c) && htmxTarget(c) == "jobs-live" {
+		return Render(c, http.StatusOK, views.JobsLive(d))
+	}
+	return Render(c, http.StatusOK, views.JobsPage(s.layout("Jobs", views.NavJobs), d))
+}
+
+// jobsData reads what the Jobs page shows.
+func (s *Server) jobsData(c echo.Context) (views.JobsData, error) {
 	if s.jobs == nil {
-		return shelter.ErrNotFound()
+		return views.JobsData{}, shelter.ErrNotFound()
 	}
 	ctx := c.Request().Context()
 	last, err := s.lastEventID(ctx)
 	if err != nil {
-		return err
+		return views.JobsData{}, err
 	}
-	d := views.JobsData{Counts: map[shelter.JobState]int{}, CountCap: jobCountCap, LastEventID: last}
+	d := views.JobsData{Counts: map[shelter.JobState]int{}, CountCap: jobCountCap, LastEventID: last, CanReap: s.reap != nil}
 	for _, st := range shelter.JobStates {
 		jobs, err := s.jobs.FindJobs(ctx, shelter.JobFilter{State: st, Limit: jobCountCap})
 		if err != nil {
-			return err
+			return views.JobsData{}, err
 		}
 		d.Counts[st] = len(jobs)
 		if st == shelter.JobFailed {
@@ -47,17 +59,14 @@ func (s *Server) handlePageJobs(c echo.Context) error {
 		}
 	}
 	if d.Recent, err = s.jobs.FindJobs(ctx, shelter.JobFilter{Limit: 20}); err != nil {
-		return err
+		return views.JobsData{}, err
 	}
 	if s.reaper != nil {
 		if next, err := s.reaper.NextRun(); err == nil {
 			d.NextReap = next
 		}
 	}
-	if isHTMX(c) && htmxTarget(c) == "jobs-live" {
-		return Render(c, http.StatusOK, views.JobsLive(d))
-	}
-	return Render(c, http.StatusOK, views.JobsPage(s.layout("Jobs", views.NavJobs), d))
+	return d, nil
 }
 
 // handlePageJobRetry queues a failed job again.

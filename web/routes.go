@@ -29,6 +29,7 @@ func (s *Server) routes() {
 	e.GET("/api/events", s.handleEventList)
 	e.GET("/api/jobs", s.handleJobList)
 	e.POST("/api/jobs/:id/retry", s.handleJobRetry)
+	e.POST("/api/reaper/run", s.handleReaperRun)
 	e.GET("/openapi.json", s.handleOpenAPI)
 
 	// The staff dashboard: HTML pages and htmx fragments.
@@ -48,6 +49,7 @@ func (s *Server) routes() {
 	e.GET("/events/stream", s.handleEventStream)
 	e.GET("/jobs", s.handlePageJobs)
 	e.POST("/jobs/:id/retry", s.handlePageJobRetry)
+	e.POST("/jobs/reaper/run", s.handlePageReaperRun)
 
 	// Accounts. Who may use each route is in access.go's table.
 	e.GET("/login", s.handlePageLogin)
@@ -63,4 +65,6 @@ func (s *Server) routes() {
 	e.GET("/tokens", s.handlePageTokens)
 	e.POST("/tokens", s.handleTokenCreate)
 	e.POST("/tokens/:id/revoke", s.handleTokenRevoke)
+	e.GET("/account", s.handlePageAccount)
+	e.POST("/account/password", s.handleAccountPassword)
 }

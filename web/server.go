@@ -42,6 +42,13 @@ type Deps struct {
 	// Profiles adds the "Regenerate" button to a pet's AI profile; nil
 	// leaves it out.
 	Profiles ProfileRequester
+	// Reaper runs the deletion reaper when an admin asks (POST
+	// /api/reaper/run and the Jobs page's button); give it the reaper the
+	// schedule runs, so that runs never overlap. Nil: those answer 501.
+	Reaper ReaperRunner
+	// StreamHeartbeat is how often an idle live stream sends a heartbeat
+	// and checks that its session or token is still valid (default 25s).
+	StreamHeartbeat time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 
@@ -70,6 +77,8 @@ type Server struct {
 	profiles   ProfileRequester
 	now        func() time.Time
 	reaper     NextRunner
+	reap       ReaperRunner
+	heartbeat  time.Duration
 
 	accounts Accounts
 }
@@ -81,7 +90,10 @@ func New(d Deps) *Server {
 		s.log = slog.Default()
 	}
 	s.live, s.purgeAfter, s.jobs, s.profiles, s.now = d.Live, d.PurgeAfter, d.Jobs, d.Profiles, d.Now
-	s.accounts = d.Accounts
+	s.accounts, s.reap, s.heartbeat = d.Accounts, d.Reaper, d.StreamHeartbeat
+	if s.heartbeat <= 0 {
+		s.heartbeat = streamHeartbeat
+	}
 	if s.live == nil {
 		s.live = NewBroker()
 	}
