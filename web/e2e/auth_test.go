@@ -152,6 +152,12 @@ func TestStaffMemberMayNotReachAdminPages(t *testing.T) {
 	}
 	s.must(expect.Locator(s.id("error-message")).ToHaveText("Only an admin may do this."))
 	s.shot("forbidden")
+	// The Jobs page, without the admins' "Run reaper now".
+	s.open("/jobs")
+	s.must(expect.Locator(s.id("next-reap")).ToBeVisible())
+	if n, err := s.id("run-reaper").Count(); err != nil || n != 0 {
+		t.Errorf("staff see the reaper button (%d, %v)", n, err)
+	}
 	n, err := s.page.Locator("script:not([src])").Count()
 	s.must(err)
 	if n != 0 {
