@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -382,8 +383,21 @@ func (s *Store) updateFieldsTx(ctx context.Context, tx *Tx, o shelter.Origin, p 
 		p.Name, p.Species, p.AgeMonths, p.Notes, p.UpdatedAt, p.ID); err != nil {
 		return dbErr("update pet", err)
 	}
-	return s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventPetUpdated),
-		PetID: p.ID, Actor: o.Actor, Data: mustJSON(changed)})
+	if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventPetUpdated),
+		PetID: p.ID, Actor: o.Actor, Data: mustJSON(changed)}); err != nil {
+		return err
+	}
+	// The profile is written from the name, species and age: a change of
+	// any of them asks for a new one (when profiles are written at all).
+	_, named := changed["name"]
+	_, kind := changed["species"]
+	_, aged := changed["ageMonths"]
+	if (named || kind || aged) && slices.Contains(s.createJobs, shelter.JobEnrichProfile) {
+		if _, _, err := s.enqueueEnrichmentTx(ctx, tx, o, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // requestStatusTx records a staff request for a status and applies the

@@ -245,3 +245,27 @@ func TestRestoreRequeuesWhatTheDeletedPetMissed(t *testing.T) {
 		t.Fatalf("after restore: %d feeding reminders, %d enrichments; want 2 and 2", f, e)
 	}
 }
+
+func TestEditingWhatTheProfileDescribesAsksForANewOne(t *testing.T) {
+	s := storetest.Open(t, store.Options{CreateJobs: []string{shelter.JobFeedingReminder, shelter.JobEnrichProfile}})
+	p, _ := s.CreatePet(ctx, origin, fields("Rex", shelter.SpeciesDog, 3))
+	queued := func() (n int) {
+		s.DB().Read.QueryRow(`SELECT count(*) FROM jobs WHERE pet_id = ? AND kind = ? AND state = 'queued'`, p.ID, shelter.JobEnrichProfile).Scan(&n)
+		return n
+	}
+	// Notes alone do not; a rename while the create's enrichment is still
+	// queued joins it rather than queueing a second.
+	if _, _, err := s.UpdatePet(ctx, origin, p.ID, shelter.PetFields{Notes: ptr("shy")}, nil); err != nil || queued() != 1 {
+		t.Fatalf("notes: %v, %d queued", err, queued())
+	}
+	if _, _, err := s.UpdatePet(ctx, origin, p.ID, shelter.PetFields{Name: ptr("Rexy")}, nil); err != nil || queued() != 1 {
+		t.Fatalf("rename with one queued: %v, %d queued", err, queued())
+	}
+	// Once that one has run, a new age asks for another.
+	if _, err := s.DB().Write.Exec(`UPDATE jobs SET state = 'done' WHERE pet_id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.UpdatePet(ctx, origin, p.ID, shelter.PetFields{AgeMonths: ptr(40)}, nil); err != nil || queued() != 1 {
+		t.Fatalf("new age: %v, %d queued", err, queued())
+	}
+}

@@ -77,22 +77,28 @@ func (s *Store) EnqueueEnrichment(ctx context.Context, o shelter.Origin, petID s
 		if pet.Deleted() {
 			return shelter.Errorf(shelter.ECONFLICT, "Pet %s is deleted: restore it before regenerating its profile", pet.ID)
 		}
-		n, _ := parseID(pet.ID) // read from the database: always valid
-		err = tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE pet_id = ? AND kind = ? AND state = 'queued' AND attempts = 0
-			ORDER BY id LIMIT 1`, n, shelter.JobEnrichProfile).Scan(&jobID)
-		if err == nil {
-			return nil
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return dbErr("find queued enrichment", err)
-		}
-		if jobID, err = s.EnqueueTx(ctx, tx, o, shelter.JobEnrichProfile, pet.ID, nil); err != nil {
-			return err
-		}
-		created = true
-		return nil
+		jobID, created, err = s.enqueueEnrichmentTx(ctx, tx, o, pet)
+		return err
 	})
 	if err != nil {
 		return 0, false, err
 	}
 	return jobID, created, nil
+}
+
+// enqueueEnrichmentTx queues an enrichment of pet unless one is queued and
+// not yet started (it will read the pet as it is when it runs).
+func (s *Store) enqueueEnrichmentTx(ctx context.Context, tx *Tx, o shelter.Origin, pet *shelter.Pet) (jobID int64, created bool, err error) {
+	n, _ := parseID(pet.ID) // read from the database: always valid
+	err = tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE pet_id = ? AND kind = ? AND state = 'queued' AND attempts = 0
+		ORDER BY id LIMIT 1`, n, shelter.JobEnrichProfile).Scan(&jobID)
+	if err == nil {
+		return jobID, false, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return 0, false, dbErr("find queued enrichment", err)
+	}
+	if jobID, err = s.EnqueueTx(ctx, tx, o, shelter.JobEnrichProfile, pet.ID, nil); err != nil {
+		return 0, false, err
+	}
+	return jobID, true, nil
 }
