@@ -39,9 +39,6 @@ type Reaper struct {
 	running sync.Mutex
 }
 
-// ReapStats is what one run of the reaper did.
-type ReapStats = shelter.ReapStats
-
 // ErrReaperBusy (ECONFLICT) is the error of a run asked for while another
 // is in progress.
 var ErrReaperBusy error = shelter.Errorf(shelter.ECONFLICT, "The deletion reaper is already running: try again when it has finished.")
@@ -50,15 +47,15 @@ var ErrReaperBusy error = shelter.Errorf(shelter.ECONFLICT, "The deletion reaper
 // reaper.completed (namespace system, actor system) with its counts. A pet
 // that fails to purge is counted and left for the next run. While another
 // run is in progress it does nothing and returns ErrReaperBusy (ECONFLICT).
-func (r *Reaper) Run(ctx context.Context) (ReapStats, error) {
+func (r *Reaper) Run(ctx context.Context) (shelter.ReapStats, error) {
 	return r.RunAs(ctx, shelter.ActorSystem)
 }
 
 // RunAs is Run started by actor (an admin's email, a token's name), who is
 // recorded as the actor of reaper.completed.
-func (r *Reaper) RunAs(ctx context.Context, actor string) (ReapStats, error) {
+func (r *Reaper) RunAs(ctx context.Context, actor string) (shelter.ReapStats, error) {
 	if !r.running.TryLock() {
-		return ReapStats{}, ErrReaperBusy
+		return shelter.ReapStats{}, ErrReaperBusy
 	}
 	defer r.running.Unlock()
 	if actor == "" {
@@ -79,7 +76,7 @@ func (r *Reaper) RunAs(ctx context.Context, actor string) (ReapStats, error) {
 	start := time.Now()
 	cutoff := now()
 	log.Info("🔄 Deletion Reaper started - scanning for pets to purge", "purgeAtBefore", cutoff.UTC())
-	var st ReapStats
+	var st shelter.ReapStats
 	var after int64
 	for {
 		if err := ctx.Err(); err != nil {

@@ -53,9 +53,9 @@ func reaperEvents(t testing.TB, st *store.Store) []*shelter.Event {
 	return out
 }
 
-func reapStats(t testing.TB, e *shelter.Event) jobs.ReapStats {
+func reapStats(t testing.TB, e *shelter.Event) shelter.ReapStats {
 	t.Helper()
-	var s jobs.ReapStats
+	var s shelter.ReapStats
 	if err := json.Unmarshal(e.Data, &s); err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,7 @@ func New(d *db.DB, o Options) *Store {
 // DB returns the underlying database.
 func (s *Store) DB() *db.DB { return s.db }
 
-// Now returns the store's clock reading in milliseconds.
+// nowMillis is the store's clock reading in milliseconds.
 func (s *Store) nowMillis() int64 { return s.now().UnixMilli() }
 
 // OnEnqueue registers f to be called after every commit that enqueued a job,
