@@ -13,15 +13,17 @@ export PLAYWRIGHT_DRIVER_PATH CHROMIUM
 
 .PHONY: help
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {n++; t[n] = $$1; d[n] = $$2; if (length($$1) > w) w = length($$1)} \
+		END {for (i = 1; i <= n; i++) printf "  %-*s  %s\n", w, t[i], d[i]}' $(MAKEFILE_LIST)
 
 .PHONY: run
-run: ## Run the app on http://localhost:3000 (SQLite under .data/)
-	go run .
+run: build ## Build and run the app on http://localhost:3000 (SQLite under .data/)
+	@# exec: Ctrl-C reaches the app, which shuts down cleanly, with no make error.
+	@exec ./$(BIN)
 
 .PHONY: build
-build: ## Build the binary into bin/petstore
-	go build -o $(BIN) .
+build: ## Build the binary into bin/petstore (the first build takes a few minutes)
+	go build -buildvcs=auto -o $(BIN) .
 
 .PHONY: generate
 generate: ## Regenerate the templ views (*_templ.go)
