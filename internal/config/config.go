@@ -31,6 +31,10 @@ type Config struct {
 	// AI holds OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, AI_TIMEOUT
 	// and AI_CONCURRENCY (see ai.go).
 	AI AI
+	// Ops holds LISTEN_ADDR, BASE_URL, LOG_LEVEL, ACCESS_LOG,
+	// METRICS_TOKEN, METRICS_ADDR, BACKUP_DIR, BACKUP_SCHEDULE, BACKUP_KEEP
+	// and JOB_RETENTION (see ops.go).
+	Ops Ops
 }
 
 // Load reads .env (when envFile exists; variables already set win) and then
@@ -45,7 +49,8 @@ func Load(envFile string) (Config, error) {
 		FeedingInterval: 24 * time.Hour, ReaperSchedule: "0 2 * * *", JobWorkers: 4, JobLease: 30 * time.Second,
 		ShutdownTimeout: 10 * time.Second}
 	var errs []error
-	if v, ok := lookup("PORT"); ok {
+	v, portSet := lookup("PORT")
+	if portSet {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 65535 {
 			errs = append(errs, fmt.Errorf("PORT=%q: must be a port number from 0 to 65535", v))
@@ -75,6 +80,9 @@ func Load(envFile string) (Config, error) {
 	var aiErrs []error
 	c.AI, aiErrs = loadAI()
 	errs = append(errs, aiErrs...)
+	var opsErrs []error
+	c.Ops, opsErrs = loadOps(c.Port, portSet)
+	errs = append(errs, opsErrs...)
 	return c, errors.Join(errs...)
 }
 
