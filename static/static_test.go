@@ -2,6 +2,8 @@ package static
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -92,5 +94,82 @@ func TestPathHasVersion(t *testing.T) {
 	p := Path(CSS)
 	if !strings.HasPrefix(p, "/static/app.css?v=") || len(p) != len("/static/app.css?v=")+12 {
 		t.Errorf("Path(CSS) = %q", p)
+	}
+}
+
+// TestGzipAndRevalidation checks that text assets go gzipped to clients
+// that accept it (and plain to others), and that an unversioned request
+// revalidates with its ETag.
+func TestGzipAndRevalidation(t *testing.T) {
+	srv := httptest.NewServer(Handler())
+	defer srv.Close()
+	tr := &http.Transport{DisableCompression: true} // see the raw encoding
+	defer tr.CloseIdleConnections()
+	get := func(path, acceptEncoding, ifNoneMatch string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		if acceptEncoding != "" {
+			req.Header.Set("Accept-Encoding", acceptEncoding)
+		}
+		if ifNoneMatch != "" {
+			req.Header.Set("If-None-Match", ifNoneMatch)
+		}
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	for _, name := range []string{CSS, JS, HTMX, HTMXSSE} {
+		plain, _ := files.ReadFile(name)
+		resp, body := get(Path(name), "gzip, deflate, br", "")
+		if resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Vary") != "Accept-Encoding" {
+			t.Errorf("%s: Content-Encoding %q, Vary %q", name, resp.Header.Get("Content-Encoding"), resp.Header.Get("Vary"))
+			continue
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unz, _ := io.ReadAll(zr)
+		if !bytes.Equal(unz, plain) || len(body) >= len(plain) {
+			t.Errorf("%s: gzip body of %d bytes does not give the %d-byte file", name, len(body), len(plain))
+		}
+		resp, body = get(Path(name), "", "")
+		if resp.Header.Get("Content-Encoding") != "" || !bytes.Equal(body, plain) {
+			t.Errorf("%s without Accept-Encoding: encoding %q", name, resp.Header.Get("Content-Encoding"))
+		}
+		resp, _ = get(Path(name), "gzip;q=0", "")
+		if resp.Header.Get("Content-Encoding") != "" {
+			t.Errorf("%s with gzip;q=0: sent gzipped", name)
+		}
+	}
+	resp, _ := get(Prefix+CSS, "gzip", "")
+	etag := resp.Header.Get("ETag")
+	if etag == "" || resp.Header.Get("Cache-Control") != "no-cache" {
+		t.Fatalf("unversioned CSS: ETag %q, Cache-Control %q", etag, resp.Header.Get("Cache-Control"))
+	}
+	if resp, _ := get(Prefix+CSS, "gzip", etag); resp.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match with the ETag: status %d, want 304", resp.StatusCode)
+	}
+}
+
+func TestRootFiles(t *testing.T) {
+	for _, tc := range []struct{ name, contentType, contains string }{
+		{Robots, "text/plain; charset=utf-8", "Disallow: /"},
+		{FaviconICO, "image/vnd.microsoft.icon", "\x89PNG"},
+	} {
+		rec := httptest.NewRecorder()
+		RootHandler(tc.name).ServeHTTP(rec, httptest.NewRequest("GET", "/"+tc.name, nil))
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != tc.contentType || !strings.Contains(rec.Body.String(), tc.contains) {
+			t.Errorf("%s: %d %q %q", tc.name, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+		}
+	}
+	rec := httptest.NewRecorder()
+	Handler().ServeHTTP(rec, httptest.NewRequest("GET", Path(Favicon), nil))
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "image/svg+xml" {
+		t.Errorf("favicon.svg: %d %q", rec.Code, rec.Header().Get("Content-Type"))
 	}
 }

@@ -33,6 +33,8 @@ var accessTable = map[string]Access{
 	"POST /setup":       AccessPublic,
 	"GET /healthz":      AccessPublic,
 	"GET /static/*":     AccessPublic,
+	"GET /favicon.ico":  AccessPublic,
+	"GET /robots.txt":   AccessPublic,
 	"GET /openapi.json": AccessPublic,
 
 	"GET /staff":               AccessAdmin,

@@ -200,7 +200,7 @@ func TestRouteInventory(t *testing.T) {
 	// The public list is exactly this: the test fails when it grows.
 	pub := web.PublicRoutes()
 	slices.Sort(pub)
-	want := []string{"GET /healthz", "GET /login", "GET /openapi.json", "GET /setup", "GET /static/*", "POST /login", "POST /setup"}
+	want := []string{"GET /favicon.ico", "GET /healthz", "GET /login", "GET /openapi.json", "GET /robots.txt", "GET /setup", "GET /static/*", "POST /login", "POST /setup"}
 	if !slices.Equal(pub, want) {
 		t.Errorf("public routes %q, want %q", pub, want)
 	}
@@ -210,7 +210,7 @@ func TestRouteInventory(t *testing.T) {
 // stranger.
 func TestPublicRoutesAnswerWithoutCredentials(t *testing.T) {
 	e := newAuthEnv(t)
-	for _, path := range []string{"/healthz", "/openapi.json", "/login"} {
+	for _, path := range []string{"/healthz", "/openapi.json", "/login", "/robots.txt", "/favicon.ico"} {
 		if a := e.call(t, "GET", path, nil, nil); a.Status != 200 {
 			t.Errorf("GET %s: %d", path, a.Status)
 		}

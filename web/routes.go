@@ -34,6 +34,8 @@ func (s *Server) routes() {
 
 	// The staff dashboard: HTML pages and htmx fragments.
 	e.GET("/static/*", echo.WrapHandler(static.Handler()))
+	e.GET("/favicon.ico", echo.WrapHandler(static.RootHandler(static.FaviconICO)))
+	e.GET("/robots.txt", echo.WrapHandler(static.RootHandler(static.Robots)))
 	e.GET("/", s.handlePageBoard)
 	e.GET("/pets/new", s.handlePageNewPet)
 	e.POST("/pets/new", s.handlePagePetCreate)
