@@ -112,8 +112,8 @@ func TestEXIFOrientationApplied(t *testing.T) {
 	// An 80×40 picture stored sideways; the EXIF tag says how to turn it.
 	plain := phototest.JPEG(phototest.Quadrants(80, 40))
 	tests := []struct {
-		orientation        int
-		w, h               int
+		orientation       int
+		w, h              int
 		topLeft, topRight string
 	}{
 		{1, 80, 40, "red", "green"},
