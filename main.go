@@ -55,9 +55,8 @@ func run(args []string) error {
 		return err
 	}
 	defer database.Close()
-	// Every create enqueues its feeding reminder and its AI profile.
-	st := store.New(database, store.Options{PurgeAfter: cfg.PurgeAfter, Logger: log,
-		CreateJobs: []string{shelter.JobFeedingReminder, shelter.JobEnrichProfile}})
+	// Every create enqueues the kinds shelter.JobKinds marks OnCreate.
+	st := store.New(database, store.Options{PurgeAfter: cfg.PurgeAfter, Logger: log})
 
 	switch cmd {
 	case "token": // petstore token create|list|revoke
@@ -91,44 +90,58 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.S
 	srv := web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter, Jobs: st, Profiles: st,
 		Accounts: accounts, TrustProxy: cfg.Auth.TrustProxyHeaders, Reaper: reaper})
 
-	// Background work: the queue runner and the reaper's schedule. They
+	// Background work: the queue runners and the reaper's schedule. They
 	// stop after HTTP (deferred), and before the database closes (run's
 	// defer).
-	workers := []jobs.Worker{&jobs.FeedingReminder{Store: st, Interval: cfg.FeedingInterval, Logger: log}}
-	runner, err := jobs.NewRunner(st, jobs.Options{Workers: cfg.JobWorkers, Lease: cfg.JobLease,
-		ShutdownTimeout: cfg.ShutdownTimeout, Logger: log.With("runner", "jobs")}, workers...)
-	if err != nil {
-		return err
-	}
 	sched, err := jobs.NewSchedule(jobs.ScheduleOptions{Spec: cfg.ReaperSchedule, Logger: log}, reaper)
 	if err != nil {
 		return err
 	}
 	srv.SetReaperSchedule(sched) // the dashboard's Jobs page shows its next run
 	// AI profile enrichment (OpenAI or a compatible server, or the
-	// fallback at once when OPENAI_API_KEY is not set: ai.New says which)
-	// has a runner of its own, AI_CONCURRENCY jobs at once, so that slow
-	// model calls never hold up the feeding reminders.
+	// fallback at once when OPENAI_API_KEY is not set: ai.New says which).
 	describer := ai.New(ai.Config{APIKey: cfg.AI.APIKey, BaseURL: cfg.AI.BaseURL, Model: cfg.AI.Model,
 		Timeout: cfg.AI.Timeout, Concurrency: cfg.AI.Concurrency, Logger: log})
-	aiRunner, err := jobs.NewRunner(st, jobs.Options{Workers: cfg.AI.Concurrency, Lease: cfg.JobLease,
-		ShutdownTimeout: cfg.ShutdownTimeout, Logger: log.With("runner", "ai")}, &jobs.EnrichProfile{Store: st, AI: describer, Logger: log})
-	if err != nil {
-		return err
+	// One worker per job kind; each runs on its kind's pool
+	// (shelter.JobKinds). The AI pool has AI_CONCURRENCY workers of its
+	// own, so that slow model calls never hold up the feeding reminders.
+	workers := []jobs.Worker{
+		&jobs.FeedingReminder{Store: st, Interval: cfg.FeedingInterval, Logger: log},
+		&jobs.EnrichProfile{Store: st, AI: describer, Logger: log},
+	}
+	pools := []struct {
+		name string
+		size int
+	}{{shelter.PoolJobs, cfg.JobWorkers}, {shelter.PoolAI, cfg.AI.Concurrency}}
+	var runners []*jobs.Runner
+	for _, pool := range pools {
+		var ws []jobs.Worker
+		for _, w := range workers {
+			if k, ok := shelter.FindJobKind(w.Kind()); ok && k.Pool == pool.name {
+				ws = append(ws, w)
+			}
+		}
+		runner, err := jobs.NewRunner(st, jobs.Options{Workers: pool.size, Lease: cfg.JobLease,
+			ShutdownTimeout: cfg.ShutdownTimeout, Logger: log.With("runner", pool.name)}, ws...)
+		if err != nil {
+			return err
+		}
+		runners = append(runners, runner)
 	}
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
-	jobsDone := make(chan error, 1)
-	go func() { jobsDone <- runner.Run(jobsCtx) }()
-	aiDone := make(chan error, 1)
-	go func() { aiDone <- aiRunner.Run(jobsCtx) }()
+	var runnersDone []chan error
+	for _, runner := range runners {
+		done := make(chan error, 1)
+		go func() { done <- runner.Run(jobsCtx) }()
+		runnersDone = append(runnersDone, done)
+	}
 	sched.Start()
 	defer func() {
 		stopJobs()
-		if err := <-jobsDone; err != nil {
-			log.Error("❌ stop job runner", "err", err)
-		}
-		if err := <-aiDone; err != nil {
-			log.Error("❌ stop AI job runner", "err", err)
+		for i, done := range runnersDone {
+			if err := <-done; err != nil {
+				log.Error("❌ stop job runner", "runner", pools[i].name, "err", err)
+			}
 		}
 		if err := sched.Shutdown(); err != nil {
 			log.Error("❌ stop scheduler", "err", err)

@@ -134,6 +134,9 @@ func transitionFor(from, to shelter.Status) shelter.Transition {
 // EventLabel says what an event means, without its namespace.
 func EventLabel(e *shelter.Event) string {
 	name := strings.TrimPrefix(e.Type, e.Namespace+".")
+	if l, ok := shelter.JobEventLabel(name); ok { // the events of background jobs
+		return l
+	}
 	switch name {
 	case shelter.EventPetCreated:
 		return "Pet created"
@@ -157,18 +160,6 @@ func EventLabel(e *shelter.Event) string {
 			return "Rejected: " + r
 		}
 		return "Status change rejected"
-	case shelter.EventFeedingReminderEnqueued:
-		return "Feeding reminder queued"
-	case shelter.EventFeedingReminderCompleted:
-		return "Feeding reminder set"
-	case shelter.EventProfileEnrichmentEnqueued:
-		return "AI profile queued"
-	case shelter.EventProfileEnrichmentStarted:
-		return "AI profile started"
-	case shelter.EventProfileEnrichmentCompleted:
-		return "AI profile written"
-	case shelter.EventProfileEnrichmentFailed:
-		return "AI profile failed"
 	case shelter.EventReaperCompleted:
 		return "Deletion reaper ran"
 	}

@@ -12,12 +12,6 @@ import (
 	"github.com/petstore/petstore/internal/shelter"
 )
 
-// enqueueEvents names the event recorded when a job of a kind is enqueued.
-var enqueueEvents = map[string]string{
-	shelter.JobFeedingReminder: shelter.EventFeedingReminderEnqueued,
-	shelter.JobEnrichProfile:   shelter.EventProfileEnrichmentEnqueued,
-}
-
 const insertJobSQL = `INSERT INTO jobs (kind, namespace, pet_id, args, max_attempts, run_at, created_at, updated_at)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 
@@ -40,8 +34,16 @@ func (s *Store) EnqueueTx(ctx context.Context, tx *Tx, o shelter.Origin, kind, p
 		}
 		pet = n
 	}
+	k, _ := shelter.FindJobKind(kind)
+	maxAtt := s.maxAtt
+	if maxAtt == 0 {
+		maxAtt = k.MaxAttempts
+	}
+	if maxAtt <= 0 {
+		maxAtt = defaultMaxAttempts
+	}
 	now := s.nowMillis()
-	res, err := tx.execPrepared(ctx, insertJobSQL, kind, o.Namespace, pet, string(raw), s.maxAtt, now, now, now)
+	res, err := tx.execPrepared(ctx, insertJobSQL, kind, o.Namespace, pet, string(raw), maxAtt, now, now, now)
 	if err != nil {
 		return 0, dbErr("enqueue "+kind, err)
 	}
@@ -50,7 +52,7 @@ func (s *Store) EnqueueTx(ctx context.Context, tx *Tx, o shelter.Origin, kind, p
 		return 0, dbErr("enqueue "+kind, err)
 	}
 	tx.enqueued = true
-	if name, ok := enqueueEvents[kind]; ok {
+	if name := k.Enqueued; name != "" {
 		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, name),
 			PetID: petID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": id, "enqueuedAt": now})}); err != nil {
 			return 0, err

@@ -518,9 +518,7 @@ func (s *Store) RestorePet(ctx context.Context, o shelter.Origin, id string) (*s
 		// The create's jobs skip a pet that is deleted when they run: give
 		// back what it missed.
 		for _, kind := range s.createJobs {
-			missed := (kind == shelter.JobFeedingReminder && to == shelter.StatusNew) ||
-				(kind == shelter.JobEnrichProfile && p.Profile == nil)
-			if !missed {
+			if k, ok := shelter.FindJobKind(kind); !ok || k.Rerun == nil || !k.Rerun(p) {
 				continue
 			}
 			if _, err := s.EnqueueTx(ctx, tx, o, kind, p.ID, nil); err != nil {

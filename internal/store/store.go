@@ -22,9 +22,10 @@ type Options struct {
 	// PurgeAfter is how long a soft-deleted pet is kept (default 720h).
 	PurgeAfter time.Duration
 	// CreateJobs are the job kinds every create enqueues (default: the
-	// feeding reminder).
+	// kinds of shelter.JobKinds marked OnCreate; an empty list: none).
 	CreateJobs []string
-	// MaxAttempts is the default attempt limit of a new job (default 5).
+	// MaxAttempts, when set, is the attempt limit of every new job (tests);
+	// otherwise a job gets its kind's MaxAttempts, or 5.
 	MaxAttempts int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -70,10 +71,10 @@ func New(d *db.DB, o Options) *Store {
 		s.purgeAfter = 720 * time.Hour
 	}
 	if s.createJobs == nil {
-		s.createJobs = []string{shelter.JobFeedingReminder}
+		s.createJobs = shelter.CreateJobKinds()
 	}
-	if s.maxAtt <= 0 {
-		s.maxAtt = 5
+	if s.maxAtt < 0 {
+		s.maxAtt = 0
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -89,6 +90,9 @@ func New(d *db.DB, o Options) *Store {
 	}
 	return s
 }
+
+// defaultMaxAttempts is the attempt limit of a job whose kind sets none.
+const defaultMaxAttempts = 5
 
 // DB returns the underlying database.
 func (s *Store) DB() *db.DB { return s.db }

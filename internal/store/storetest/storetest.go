@@ -9,11 +9,13 @@ import (
 	"testing"
 
 	"github.com/petstore/petstore/db"
+	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 )
 
 // Open returns a Store on a new database file in t.TempDir(), closed when
-// the test ends. Logs are discarded unless o.Logger is set.
+// the test ends. Logs are discarded unless o.Logger is set; creates enqueue
+// the feeding reminder only unless o.CreateJobs is set.
 func Open(t testing.TB, o store.Options) *store.Store {
 	t.Helper()
 	return OpenAt(t, filepath.Join(t.TempDir(), "petstore.db"), o)
@@ -29,6 +31,11 @@ func OpenAt(t testing.TB, path string, o store.Options) *store.Store {
 	t.Cleanup(func() { d.Close() })
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.CreateJobs == nil {
+		// Tests get the feeding reminder only, unless they ask for more:
+		// no AI runner drains their enrichment jobs.
+		o.CreateJobs = []string{shelter.JobFeedingReminder}
 	}
 	return store.New(d, o)
 }
