@@ -212,6 +212,29 @@ func (q BoardQuery) URL() string {
 	return "/?" + v.Encode()
 }
 
+// ExportURL is the CSV export of every pet the board's filters show (all
+// pages, in the board's order).
+func (q BoardQuery) ExportURL() string {
+	v := url.Values{"format": {"csv"}}
+	if q.Query != "" {
+		v.Set("q", q.Query)
+	}
+	if q.Species != "" {
+		v.Set("species", string(q.Species))
+	}
+	if q.Status != "" {
+		v.Set("status", string(q.Status))
+	} else {
+		v.Set("excludeDeleted", "true") // "All (not deleted)"
+	}
+	sort := q.Sort
+	if sort == "" {
+		sort = shelter.SortNewest
+	}
+	v.Set("sort", string(sort))
+	return "/api/pets/export?" + v.Encode()
+}
+
 // WithStatus is q filtered by status s, from the first page.
 func (q BoardQuery) WithStatus(s shelter.Status) BoardQuery {
 	q.Status, q.Cursor = s, ""

@@ -107,3 +107,21 @@ func TestDiagramFromTable(t *testing.T) {
 		}
 	}
 }
+
+// TestExportURLFollowsTheFilters: the board's Export CSV button exports
+// what the filters show, in the board's order.
+func TestExportURLFollowsTheFilters(t *testing.T) {
+	for _, tc := range []struct {
+		q    BoardQuery
+		want string
+	}{
+		{BoardQuery{}, "/api/pets/export?excludeDeleted=true&format=csv&sort=newest"},
+		{BoardQuery{Query: "bud dy", Species: shelter.SpeciesDog, Sort: shelter.SortName, Cursor: "abc"},
+			"/api/pets/export?excludeDeleted=true&format=csv&q=bud+dy&sort=name&species=dog"},
+		{BoardQuery{Status: shelter.StatusDeleted, Sort: shelter.SortAge}, "/api/pets/export?format=csv&sort=age&status=deleted"},
+	} {
+		if got := tc.q.ExportURL(); got != tc.want {
+			t.Errorf("%+v: %s, want %s", tc.q, got, tc.want)
+		}
+	}
+}

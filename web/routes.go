@@ -26,6 +26,7 @@ func (s *Server) routes() {
 		g.POST("/:id/profile", s.handlePetProfile(ns))
 		g.GET("/:id/events", s.handlePetEvents)
 	}
+	e.GET("/api/pets/export", s.handlePetExport)
 	e.GET("/api/events", s.handleEventList)
 	e.GET("/api/jobs", s.handleJobList)
 	e.POST("/api/jobs/:id/retry", s.handleJobRetry)
