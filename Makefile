@@ -63,6 +63,10 @@ e2e-deps: ## Install Debian's chromium and the Playwright driver when missing
 test: e2e-deps lint check-generated ## Run every test (installs what it needs first)
 	go test -count=1 -timeout 20m ./...
 
+.PHONY: loadtest
+loadtest: build ## Measure the built binary over HTTP (about 3 minutes; LOADTEST_FLAGS="-h" lists the options)
+	go run ./internal/cmd/loadtest -bin $(BIN) $(LOADTEST_FLAGS)
+
 .PHONY: bench
 bench: ## Run the benchmarks
 	go test -run '^$$' -bench . -benchmem ./...
