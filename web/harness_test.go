@@ -380,14 +380,7 @@ func (a *api) Events(t testing.TB, ns, id string) []shelter.Event {
 // the namespace ns.
 func quarantine(t testing.TB, st *store.Store, ns, id string) {
 	t.Helper()
-	err := st.InTx(ctx, func(tx *store.Tx) error {
-		p, err := st.FindPetTx(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		d := shelter.DecideTrigger(p.Status, shelter.TriggerFeedingReminderCompleted)
-		return st.ApplyDecisionTx(ctx, tx, shelter.Origin{Namespace: ns, Actor: shelter.ActorSystem}, p, d)
-	})
+	_, _, err := st.ApplyTrigger(ctx, shelter.Origin{Namespace: ns, Actor: shelter.ActorSystem}, id, shelter.TriggerFeedingReminderCompleted)
 	if err != nil {
 		t.Fatalf("quarantine %s: %v", id, err)
 	}

@@ -298,14 +298,7 @@ func TestEditAndStatusForms(t *testing.T) {
 func moveToQuarantine(t testing.TB, st *store.Store, id string) {
 	t.Helper()
 	ctx := context.Background()
-	err := st.InTx(ctx, func(tx *store.Tx) error {
-		p, err := st.FindPetTx(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		return st.ApplyDecisionTx(ctx, tx, shelter.SystemOrigin, p, shelter.DecideTrigger(p.Status, shelter.TriggerFeedingReminderCompleted))
-	})
-	if err != nil {
+	if _, _, err := st.ApplyTrigger(ctx, shelter.SystemOrigin, id, shelter.TriggerFeedingReminderCompleted); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/petstore/petstore/internal/shelter"
-	"github.com/petstore/petstore/internal/store"
 )
 
 // DefaultPurgeBatch is how many pets the reaper removes per transaction.
@@ -19,12 +18,26 @@ const DefaultPurgeBatch = 500
 // pruning never forgives a failure that still counts.
 const DefaultLoginWindow = 24 * time.Hour
 
+// ReaperStore is what the deletion reaper needs of the store. Each method
+// owns its transaction.
+type ReaperStore interface {
+	// PurgeExpiredPets removes, in one transaction, up to limit deleted
+	// pets whose purge date is at or before now and whose id is above
+	// afterID, oldest id first.
+	PurgeExpiredPets(ctx context.Context, now time.Time, afterID int64, limit int) (*shelter.PurgeBatch, error)
+	InsertEvent(ctx context.Context, e *shelter.Event) error
+	// DeleteExpiredSessions and DeleteLoginAttemptsBefore prune the
+	// account tables and return how many rows went.
+	DeleteExpiredSessions(ctx context.Context) (int, error)
+	DeleteLoginAttemptsBefore(ctx context.Context, before time.Time) (int, error)
+}
+
 // Reaper is the deletion reaper: it permanently removes the soft-deleted
 // pets whose purge date has passed, then prunes expired sessions and old
 // failed sign-ins. Use one Reaper per process, by pointer: its runs never
 // overlap (the schedule's and the manual ones share its guard).
 type Reaper struct {
-	Store *store.Store
+	Store ReaperStore
 	// Batch is the number of pets per transaction (default 500), so the
 	// API keeps answering while the reaper runs.
 	Batch int

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/petstore/petstore/internal/shelter"
-	"github.com/petstore/petstore/internal/store"
 )
 
 // TestDelayEnv names the test-only environment variable that makes the
@@ -46,26 +45,47 @@ type Options struct {
 	Logger *slog.Logger
 }
 
+// Queue is the durable job queue as the runner needs it (the store
+// implements it). Each method owns its transaction.
+type Queue interface {
+	// ClaimJobs records the outcomes of finished attempts and claims up to
+	// limit due jobs of the kinds in maxAttempts (a kind's value, when not
+	// 0, is the attempt limit of the jobs it claims), under a lease.
+	ClaimJobs(ctx context.Context, outcomes []shelter.JobOutcome, maxAttempts map[string]int, limit int, lease time.Duration) ([]*shelter.Job, error)
+	// RecordJobOutcomes records finished attempts.
+	RecordJobOutcomes(ctx context.Context, outcomes []shelter.JobOutcome) error
+	// ExtendJobLeases pushes the leases of running jobs to now+lease.
+	ExtendJobLeases(ctx context.Context, ids []int64, lease time.Duration) error
+	// ReleaseJobs puts running jobs back in the queue; the interrupted
+	// attempt does not count.
+	ReleaseJobs(ctx context.Context, jobs []shelter.JobOutcome) error
+	// NextJobRunAt returns when the earliest queued job of the kinds is
+	// due, and false when none is queued.
+	NextJobRunAt(ctx context.Context, kinds []string) (time.Time, bool, error)
+	// OnEnqueue registers f to be called after every commit that enqueued
+	// a job.
+	OnEnqueue(f func())
+}
+
 // Runner claims due jobs from the store's queue and runs them on a fixed
 // number of worker goroutines. One goroutine (the loop) owns every write
 // the queue makes: it records finished attempts and claims new jobs in one
 // short transaction, and extends the leases of running jobs; workers never
 // hold a transaction of the queue while they work.
 type Runner struct {
-	st       *store.Store
+	q        Queue
 	o        Options
 	log      *slog.Logger
 	workers  map[string]Worker
 	kinds    map[string]int // kind → attempt limit (0: the job's own)
 	kindList []string
 	wake     chan struct{}
-	q        *store.JobQueue // prepared by Run
 }
 
 // NewRunner returns a runner of the given workers, one per kind. It
-// registers itself with the store so that every commit that enqueues a job
+// registers itself with the queue so that every commit that enqueues a job
 // wakes it at once.
-func NewRunner(st *store.Store, o Options, workers ...Worker) (*Runner, error) {
+func NewRunner(q Queue, o Options, workers ...Worker) (*Runner, error) {
 	if o.Workers <= 0 {
 		o.Workers = 4
 	}
@@ -96,7 +116,7 @@ func NewRunner(st *store.Store, o Options, workers ...Worker) (*Runner, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	r := &Runner{st: st, o: o, log: o.Logger, workers: map[string]Worker{}, kinds: map[string]int{}, wake: make(chan struct{}, 1)}
+	r := &Runner{q: q, o: o, log: o.Logger, workers: map[string]Worker{}, kinds: map[string]int{}, wake: make(chan struct{}, 1)}
 	for _, w := range workers {
 		k := w.Kind()
 		if _, dup := r.workers[k]; dup {
@@ -110,7 +130,7 @@ func NewRunner(st *store.Store, o Options, workers ...Worker) (*Runner, error) {
 		r.kindList = append(r.kindList, k)
 	}
 	sort.Strings(r.kindList)
-	st.OnEnqueue(r.Wake)
+	q.OnEnqueue(r.Wake)
 	return r, nil
 }
 
@@ -125,7 +145,7 @@ func (r *Runner) Wake() {
 // result is what a worker reports of a job it was handed: the outcome of
 // its attempt, or skipped when the runner was stopping before it began.
 type result struct {
-	out     store.JobOutcome
+	out     shelter.JobOutcome
 	skipped bool
 }
 
@@ -138,12 +158,6 @@ func (r *Runner) Run(ctx context.Context) error {
 		<-ctx.Done()
 		return nil
 	}
-	q, err := r.st.JobQueue(context.WithoutCancel(ctx))
-	if err != nil {
-		return fmt.Errorf("job runner: %w", err)
-	}
-	defer q.Close()
-	r.q = q
 	// Workers run under workCtx, which outlives ctx by the shutdown
 	// timeout.
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -158,7 +172,7 @@ func (r *Runner) Run(ctx context.Context) error {
 				defer func() { done <- struct{}{} }()
 				for j := range todo {
 					if ctx.Err() != nil { // stopping: do not begin new work
-						results <- result{out: store.JobOutcome{ID: j.ID, Attempt: j.Attempts}, skipped: true}
+						results <- result{out: shelter.JobOutcome{ID: j.ID, Attempt: j.Attempts}, skipped: true}
 						continue
 					}
 					results <- result{out: r.attempt(workCtx, j)}
@@ -172,7 +186,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	}()
 
 	inflight := map[int64]*shelter.Job{}
-	var pending []store.JobOutcome // finished, not yet recorded
+	var pending []shelter.JobOutcome // finished, not yet recorded
 	heartbeat := time.NewTicker(max(r.o.Lease/3, time.Millisecond))
 	defer heartbeat.Stop()
 	timer := time.NewTimer(0) // the first look is immediate
@@ -228,7 +242,7 @@ func (r *Runner) Run(ctx context.Context) error {
 
 // drain adds every outcome already waiting, without blocking. Before
 // shutdown no result is skipped.
-func drain(results chan result, pending []store.JobOutcome, inflight map[int64]*shelter.Job) []store.JobOutcome {
+func drain(results chan result, pending []shelter.JobOutcome, inflight map[int64]*shelter.Job) []shelter.JobOutcome {
 	for {
 		select {
 		case res := <-results:
@@ -241,7 +255,7 @@ func drain(results chan result, pending []store.JobOutcome, inflight map[int64]*
 }
 
 func (r *Runner) untilNext(ctx context.Context) time.Duration {
-	at, ok, err := r.st.NextJobRunAt(ctx, r.kindList)
+	at, ok, err := r.q.NextJobRunAt(ctx, r.kindList)
 	if err != nil || !ok {
 		return r.o.Poll
 	}
@@ -267,14 +281,14 @@ func ids(m map[int64]*shelter.Job) []int64 {
 
 // shutdown waits for the running jobs up to the timeout, records what
 // finished and releases the rest (and those handed out but not begun).
-func (r *Runner) shutdown(inflight map[int64]*shelter.Job, pending []store.JobOutcome, results chan result, cancelWork context.CancelFunc) error {
+func (r *Runner) shutdown(inflight map[int64]*shelter.Job, pending []shelter.JobOutcome, results chan result, cancelWork context.CancelFunc) error {
 	ctx := context.Background()
 	r.log.Info("🛑 Job runner stopping", "running", len(inflight), "timeout", r.o.ShutdownTimeout)
 	deadline := time.NewTimer(r.o.ShutdownTimeout)
 	defer deadline.Stop()
 	heartbeat := time.NewTicker(max(r.o.Lease/3, time.Millisecond))
 	defer heartbeat.Stop()
-	var skipped []store.JobOutcome
+	var skipped []shelter.JobOutcome
 	closed := false
 wait:
 	for len(inflight) > 0 {
@@ -305,7 +319,7 @@ wait:
 	cancelWork()
 	left := skipped
 	for _, j := range inflight {
-		left = append(left, store.JobOutcome{ID: j.ID, Attempt: j.Attempts})
+		left = append(left, shelter.JobOutcome{ID: j.ID, Attempt: j.Attempts})
 	}
 	if len(left) > 0 {
 		if err := r.q.ReleaseJobs(ctx, left); err != nil {
@@ -332,8 +346,8 @@ wait:
 
 // attempt runs one attempt of a job and returns its outcome. A panic is a
 // failed attempt.
-func (r *Runner) attempt(ctx context.Context, j *shelter.Job) (out store.JobOutcome) {
-	out = store.JobOutcome{ID: j.ID, Attempt: j.Attempts}
+func (r *Runner) attempt(ctx context.Context, j *shelter.Job) (out shelter.JobOutcome) {
+	out = shelter.JobOutcome{ID: j.ID, Attempt: j.Attempts}
 	start := time.Now()
 	w := r.workers[j.Kind]
 	err := func() (err error) {

@@ -46,17 +46,11 @@ func openStore(t testing.TB) *store.Store {
 // enqueue inserts n jobs of kind in one transaction and returns their ids.
 func enqueue(t testing.TB, st *store.Store, kind string, n int) []int64 {
 	t.Helper()
-	var ids []int64
-	err := st.InTx(context.Background(), func(tx *store.Tx) error {
-		for i := range n {
-			id, err := st.EnqueueTx(context.Background(), tx, shelter.SystemOrigin, kind, "", map[string]int{"i": i})
-			if err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return nil
-	})
+	js := make([]store.NewJob, n)
+	for i := range n {
+		js[i] = store.NewJob{Kind: kind, Args: map[string]int{"i": i}}
+	}
+	ids, err := st.Enqueue(context.Background(), shelter.SystemOrigin, js...)
 	if err != nil {
 		t.Fatalf("enqueue: %v", err)
 	}
@@ -377,7 +371,7 @@ func TestShutdownReleasesWhatIsLeft(t *testing.T) {
 func TestWorkerCompletingItsOwnJob(t *testing.T) {
 	st := openStore(t)
 	start(t, st, jobs.Options{Poll: time.Hour}, &funcWorker{fn: func(ctx context.Context, j *shelter.Job) error {
-		return st.InTx(ctx, func(tx *store.Tx) error { return st.CompleteJobTx(ctx, tx, j.ID) })
+		return st.CompleteJob(ctx, j.ID)
 	}})
 	id := enqueue(t, st, testKind, 1)[0]
 	if j := waitJob(t, st, id, shelter.JobDone); j.Attempts != 1 || j.LastError != "" {

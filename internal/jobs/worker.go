@@ -12,8 +12,9 @@ import (
 
 // Worker does the work of one kind of job. Work runs with the job claimed
 // under a lease. It returns nil when the job is done: a worker whose writes
-// must commit with the job's completion does both in one transaction (the
-// store's CompleteJobTx); otherwise the runner marks the job done. An error
+// must commit with the job's completion calls one store method that does
+// both in one transaction (CompleteFeedingReminder, SetProfile); otherwise
+// the runner marks the job done. An error
 // is a failed attempt, retried with backoff until the kind's attempts run
 // out. Work must respect ctx.
 type Worker interface {

@@ -12,7 +12,7 @@ const insertEventSQL = `INSERT INTO events (namespace, type, pet_id, actor, from
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 
 // insertEvent appends e to the log and sets its id and time.
-func (s *Store) insertEvent(ctx context.Context, tx *Tx, e *shelter.Event) error {
+func (s *Store) insertEvent(ctx context.Context, tx *txn, e *shelter.Event) error {
 	if e.CreatedAt == 0 {
 		e.CreatedAt = s.nowMillis()
 	}
@@ -39,15 +39,9 @@ func (s *Store) insertEvent(ctx context.Context, tx *Tx, e *shelter.Event) error
 	return nil
 }
 
-// InsertEventTx appends an event inside a caller's transaction (job
-// handlers record their events with their writes).
-func (s *Store) InsertEventTx(ctx context.Context, tx *Tx, e *shelter.Event) error {
-	return s.insertEvent(ctx, tx, e)
-}
-
 // InsertEvent appends one event in a transaction of its own.
 func (s *Store) InsertEvent(ctx context.Context, e *shelter.Event) error {
-	return s.InTx(ctx, func(tx *Tx) error { return s.insertEvent(ctx, tx, e) })
+	return s.inTx(ctx, func(tx *txn) error { return s.insertEvent(ctx, tx, e) })
 }
 
 // FindEvents returns events oldest first: one pet's timeline when PetID is

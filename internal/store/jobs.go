@@ -15,10 +15,10 @@ import (
 const insertJobSQL = `INSERT INTO jobs (kind, namespace, pet_id, args, max_attempts, run_at, created_at, updated_at)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 
-// EnqueueTx inserts a queued job inside the caller's transaction (outbox):
+// enqueueTx inserts a queued job inside the caller's transaction (outbox):
 // the job exists exactly when the caller's change does. petID may be empty;
 // args is marshalled to JSON (nil: {}). The runner is woken after commit.
-func (s *Store) EnqueueTx(ctx context.Context, tx *Tx, o shelter.Origin, kind, petID string, args any) (int64, error) {
+func (s *Store) enqueueTx(ctx context.Context, tx *txn, o shelter.Origin, kind, petID string, args any) (int64, error) {
 	raw := []byte("{}")
 	if args != nil {
 		var err error
@@ -61,11 +61,11 @@ func (s *Store) EnqueueTx(ctx context.Context, tx *Tx, o shelter.Origin, kind, p
 	return id, nil
 }
 
-// CompleteJobTx marks a running job done inside the caller's transaction,
+// completeJobTx marks a running job done inside the caller's transaction,
 // so a worker's writes and its job's completion commit together. It is a
 // no-op for a job that is no longer running (already completed, or its
 // lease lapsed and it was released).
-func (s *Store) CompleteJobTx(ctx context.Context, tx *Tx, jobID int64) error {
+func (s *Store) completeJobTx(ctx context.Context, tx *txn, jobID int64) error {
 	now := s.nowMillis()
 	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', lease_until = 0, finished_at = ?, updated_at = ?
 		WHERE id = ? AND state = 'running'`, now, now, jobID); err != nil {
@@ -94,19 +94,8 @@ func scanJob(row scanner) (*shelter.Job, error) {
 	return &j, nil
 }
 
-// JobOutcome is the result of one attempt of a claimed job, as the runner
-// records it.
-type JobOutcome struct {
-	ID int64
-	// Attempt is the job's attempt count when it was claimed: it fences
-	// the record, so an attempt whose lease lapsed and was claimed again
-	// does not overwrite the newer attempt.
-	Attempt int
-	// Err is empty on success. On failure the job is queued again at
-	// RetryAt, or kept as failed when it was its last attempt.
-	Err     string
-	RetryAt time.Time
-}
+// JobOutcome is the result of one attempt of a claimed job.
+type JobOutcome = shelter.JobOutcome
 
 // The queue's hot statements, prepared once per JobQueue.
 const (
@@ -143,54 +132,9 @@ const (
 		run_at = ?1, updated_at = ?1 WHERE id = ?2 AND state = 'running' AND attempts = ?3`
 )
 
-// JobQueue is the job runner's access to the queue, with its statements
-// prepared once: parsing them anew for each transaction cost more than
-// running them. Close it when done. The zero-statement JobQueue the Store
-// methods use parses each time.
-type JobQueue struct {
-	s     *Store
-	stmts map[string]*sql.Stmt
-}
-
-// JobQueue prepares the queue's statements on the writer connection.
-func (s *Store) JobQueue(ctx context.Context) (*JobQueue, error) {
-	q := &JobQueue{s: s, stmts: map[string]*sql.Stmt{}}
-	for _, text := range []string{sqlFailLapsed, sqlClaim, sqlDone, sqlFail, sqlExtend, sqlRelease} {
-		st, err := s.db.Write.PrepareContext(ctx, text)
-		if err != nil {
-			q.Close()
-			return nil, dbErr("prepare job queue", err)
-		}
-		q.stmts[text] = st
-	}
-	return q, nil
-}
-
-// Close releases the prepared statements.
-func (q *JobQueue) Close() error {
-	var errs []error
-	for _, st := range q.stmts {
-		errs = append(errs, st.Close())
-	}
-	return errors.Join(errs...)
-}
-
-func (q *JobQueue) exec(ctx context.Context, tx *Tx, text string, args ...any) error {
-	var err error
-	if st := q.stmts[text]; st != nil {
-		_, err = tx.StmtContext(ctx, st).ExecContext(ctx, args...)
-	} else {
-		_, err = tx.ExecContext(ctx, text, args...)
-	}
-	return err
-}
-
-func (q *JobQueue) query(ctx context.Context, tx *Tx, text string, args ...any) (*sql.Rows, error) {
-	if st := q.stmts[text]; st != nil {
-		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-	}
-	return tx.QueryContext(ctx, text, args...)
-}
+// queueSQL are the queue's hot statements, prepared once on the writer at
+// New: parsing them anew for each transaction cost more than running them.
+var queueSQL = []string{sqlFailLapsed, sqlClaim, sqlDone, sqlFail, sqlExtend, sqlRelease}
 
 // ClaimJobs records the outcomes of finished attempts and then claims up to
 // limit due jobs, all in one short write transaction. A claim is one
@@ -200,22 +144,22 @@ func (q *JobQueue) query(ctx context.Context, tx *Tx, text string, args ...any) 
 // all its attempts is kept as failed instead. Only the kinds in maxAttempts
 // are claimed; each kind's value, when not 0, becomes the attempt limit of
 // the jobs it claims.
-func (q *JobQueue) ClaimJobs(ctx context.Context, outcomes []JobOutcome, maxAttempts map[string]int, limit int, lease time.Duration) ([]*shelter.Job, error) {
+func (s *Store) ClaimJobs(ctx context.Context, outcomes []JobOutcome, maxAttempts map[string]int, limit int, lease time.Duration) ([]*shelter.Job, error) {
 	var claimed []*shelter.Job
-	err := q.s.InTx(ctx, func(tx *Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		claimed = claimed[:0]
-		now := q.s.nowMillis()
-		if err := q.recordOutcomesTx(ctx, tx, outcomes, now); err != nil {
+		now := s.nowMillis()
+		if err := recordOutcomesTx(ctx, tx, outcomes, now); err != nil {
 			return err
 		}
 		if limit <= 0 || len(maxAttempts) == 0 {
 			return nil
 		}
 		kinds := string(mustJSON(maxAttempts))
-		if err := q.exec(ctx, tx, sqlFailLapsed, now, kinds); err != nil {
+		if _, err := tx.execPrepared(ctx, sqlFailLapsed, now, kinds); err != nil {
 			return dbErr("claim jobs", err)
 		}
-		rows, err := q.query(ctx, tx, sqlClaim, now, lease.Milliseconds(), kinds, limit)
+		rows, err := tx.queryPrepared(ctx, sqlClaim, now, lease.Milliseconds(), kinds, limit)
 		if err != nil {
 			return dbErr("claim jobs", err)
 		}
@@ -236,22 +180,22 @@ func (q *JobQueue) ClaimJobs(ctx context.Context, outcomes []JobOutcome, maxAtte
 }
 
 // RecordJobOutcomes records finished attempts in one transaction.
-func (q *JobQueue) RecordJobOutcomes(ctx context.Context, outcomes []JobOutcome) error {
+func (s *Store) RecordJobOutcomes(ctx context.Context, outcomes []JobOutcome) error {
 	if len(outcomes) == 0 {
 		return nil
 	}
-	return q.s.InTx(ctx, func(tx *Tx) error { return q.recordOutcomesTx(ctx, tx, outcomes, q.s.nowMillis()) })
+	return s.inTx(ctx, func(tx *txn) error { return recordOutcomesTx(ctx, tx, outcomes, s.nowMillis()) })
 }
 
-func (q *JobQueue) recordOutcomesTx(ctx context.Context, tx *Tx, outcomes []JobOutcome, now int64) error {
+func recordOutcomesTx(ctx context.Context, tx *txn, outcomes []JobOutcome, now int64) error {
 	for _, o := range outcomes {
 		if o.Err == "" {
-			if err := q.exec(ctx, tx, sqlDone, now, o.ID, o.Attempt); err != nil {
+			if _, err := tx.execPrepared(ctx, sqlDone, now, o.ID, o.Attempt); err != nil {
 				return dbErr("complete job", err)
 			}
 			continue
 		}
-		if err := q.exec(ctx, tx, sqlFail, o.Err, now, o.RetryAt.UnixMilli(), o.ID, o.Attempt); err != nil {
+		if _, err := tx.execPrepared(ctx, sqlFail, o.Err, now, o.RetryAt.UnixMilli(), o.ID, o.Attempt); err != nil {
 			return dbErr("fail job", err)
 		}
 	}
@@ -259,12 +203,12 @@ func (q *JobQueue) recordOutcomesTx(ctx context.Context, tx *Tx, outcomes []JobO
 }
 
 // ExtendJobLeases pushes the leases of running jobs to now+lease.
-func (q *JobQueue) ExtendJobLeases(ctx context.Context, ids []int64, lease time.Duration) error {
+func (s *Store) ExtendJobLeases(ctx context.Context, ids []int64, lease time.Duration) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	return q.s.InTx(ctx, func(tx *Tx) error {
-		if err := q.exec(ctx, tx, sqlExtend, q.s.nowMillis(), lease.Milliseconds(), string(mustJSON(ids))); err != nil {
+	return s.inTx(ctx, func(tx *txn) error {
+		if _, err := tx.execPrepared(ctx, sqlExtend, s.nowMillis(), lease.Milliseconds(), string(mustJSON(ids))); err != nil {
 			return dbErr("extend leases", err)
 		}
 		return nil
@@ -274,14 +218,14 @@ func (q *JobQueue) ExtendJobLeases(ctx context.Context, ids []int64, lease time.
 // ReleaseJobs puts running jobs back in the queue with their lease cleared,
 // at shutdown, so they run at the next start. The interrupted attempt does
 // not count.
-func (q *JobQueue) ReleaseJobs(ctx context.Context, jobs []JobOutcome) error {
+func (s *Store) ReleaseJobs(ctx context.Context, jobs []JobOutcome) error {
 	if len(jobs) == 0 {
 		return nil
 	}
-	return q.s.InTx(ctx, func(tx *Tx) error {
-		now := q.s.nowMillis()
+	return s.inTx(ctx, func(tx *txn) error {
+		now := s.nowMillis()
 		for _, j := range jobs {
-			if err := q.exec(ctx, tx, sqlRelease, now, j.ID, j.Attempt); err != nil {
+			if _, err := tx.execPrepared(ctx, sqlRelease, now, j.ID, j.Attempt); err != nil {
 				return dbErr("release job", err)
 			}
 		}
@@ -289,25 +233,42 @@ func (q *JobQueue) ReleaseJobs(ctx context.Context, jobs []JobOutcome) error {
 	})
 }
 
-// ClaimJobs is JobQueue.ClaimJobs without prepared statements.
-func (s *Store) ClaimJobs(ctx context.Context, outcomes []JobOutcome, maxAttempts map[string]int, limit int, lease time.Duration) ([]*shelter.Job, error) {
-	return (&JobQueue{s: s}).ClaimJobs(ctx, outcomes, maxAttempts, limit, lease)
+// NewJob is a job to enqueue: its kind, its pet (may be empty) and its
+// arguments (marshalled to JSON; nil: {}).
+type NewJob struct {
+	Kind  string
+	PetID string
+	Args  any
 }
 
-// RecordJobOutcomes is JobQueue.RecordJobOutcomes without prepared
-// statements.
-func (s *Store) RecordJobOutcomes(ctx context.Context, outcomes []JobOutcome) error {
-	return (&JobQueue{s: s}).RecordJobOutcomes(ctx, outcomes)
+// Enqueue queues jobs in one transaction of their own and returns their
+// ids, recording each kind's enqueued event under the origin. A change
+// that causes a job enqueues it in its own transaction instead (an
+// exported method of the store); Enqueue is for work no change causes.
+func (s *Store) Enqueue(ctx context.Context, o shelter.Origin, jobs ...NewJob) ([]int64, error) {
+	var ids []int64
+	err := s.inTx(ctx, func(tx *txn) error {
+		ids = ids[:0]
+		for _, j := range jobs {
+			id, err := s.enqueueTx(ctx, tx, o, j.Kind, j.PetID, j.Args)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
 }
 
-// ExtendJobLeases is JobQueue.ExtendJobLeases without prepared statements.
-func (s *Store) ExtendJobLeases(ctx context.Context, ids []int64, lease time.Duration) error {
-	return (&JobQueue{s: s}).ExtendJobLeases(ctx, ids, lease)
-}
-
-// ReleaseJobs is JobQueue.ReleaseJobs without prepared statements.
-func (s *Store) ReleaseJobs(ctx context.Context, jobs []JobOutcome) error {
-	return (&JobQueue{s: s}).ReleaseJobs(ctx, jobs)
+// CompleteJob marks a running job done in a transaction of its own (a
+// no-op for a job that is no longer running). A worker whose writes must
+// commit with its job's completion calls a store method that does both.
+func (s *Store) CompleteJob(ctx context.Context, jobID int64) error {
+	return s.inTx(ctx, func(tx *txn) error { return s.completeJobTx(ctx, tx, jobID) })
 }
 
 // NextJobRunAt returns when the earliest queued job of the given kinds is
@@ -388,7 +349,7 @@ func (s *Store) FindJobs(ctx context.Context, f shelter.JobFilter) ([]*shelter.J
 // job is not failed.
 func (s *Store) RetryJob(ctx context.Context, id int64) (*shelter.Job, error) {
 	var j *shelter.Job
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		var err error
 		j, err = scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {

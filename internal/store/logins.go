@@ -32,7 +32,7 @@ func (s *Store) CountLoginFailures(ctx context.Context, account, addr string, si
 // RecordLoginFailure records a failed sign-in now, and prunes the
 // failures older than keep so the table stays small.
 func (s *Store) RecordLoginFailure(ctx context.Context, account, addr string, keep time.Duration) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		now := s.nowMillis()
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE at <= ?`, now-keep.Milliseconds()); err != nil {
 			return dbErr("prune login failures", err)
@@ -48,7 +48,7 @@ func (s *Store) RecordLoginFailure(ctx context.Context, account, addr string, ke
 // successful one). The address's failures stay: a client that guesses
 // many accounts stays throttled.
 func (s *Store) ClearLoginFailures(ctx context.Context, account string) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE account = ?`, account); err != nil {
 			return dbErr("clear login failures", err)
 		}
@@ -62,7 +62,7 @@ func (s *Store) ClearLoginFailures(ctx context.Context, account string) error {
 // nothing.
 func (s *Store) DeleteLoginAttemptsBefore(ctx context.Context, before time.Time) (int, error) {
 	var k int64
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE at <= ?`, before.UnixMilli())
 		if err != nil {
 			return dbErr("prune login failures", err)

@@ -65,7 +65,7 @@ func (s *Store) FindPetByID(ctx context.Context, id string) (*shelter.Pet, error
 }
 
 // findPetTx reads a pet inside a write transaction.
-func findPetTx(ctx context.Context, tx *Tx, id string) (*shelter.Pet, error) {
+func findPetTx(ctx context.Context, tx *txn, id string) (*shelter.Pet, error) {
 	n, err := parseID(id)
 	if err != nil {
 		return nil, err
@@ -77,12 +77,6 @@ func findPetTx(ctx context.Context, tx *Tx, id string) (*shelter.Pet, error) {
 		return nil, dbErr("find pet", err)
 	}
 	return p, nil
-}
-
-// FindPetTx reads a pet inside a write transaction, for job handlers that
-// change a pet and complete their job in one transaction.
-func (s *Store) FindPetTx(ctx context.Context, tx *Tx, id string) (*shelter.Pet, error) {
-	return findPetTx(ctx, tx, id)
 }
 
 // sortSpec says how a sort order reads and compares its keyset cursor.
@@ -274,7 +268,7 @@ func (s *Store) CreatePet(ctx context.Context, o shelter.Origin, f shelter.PetFi
 		return nil, err
 	}
 	var p *shelter.Pet
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		now := s.nowMillis()
 		p = &shelter.Pet{Name: *f.Name, Species: *f.Species, AgeMonths: *f.AgeMonths, Status: shelter.StatusNew, CreatedAt: now, UpdatedAt: now}
 		if f.Notes != nil {
@@ -294,7 +288,7 @@ func (s *Store) CreatePet(ctx context.Context, o shelter.Origin, f shelter.PetFi
 			return err
 		}
 		for _, kind := range s.createJobs {
-			if _, err := s.EnqueueTx(ctx, tx, o, kind, p.ID, nil); err != nil {
+			if _, err := s.enqueueTx(ctx, tx, o, kind, p.ID, nil); err != nil {
 				return err
 			}
 		}
@@ -324,7 +318,7 @@ func (s *Store) UpdatePet(ctx context.Context, o shelter.Origin, id string, f sh
 		p   *shelter.Pet
 		dec *shelter.Decision
 	)
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		var err error
 		if p, err = findPetTx(ctx, tx, id); err != nil {
 			return err
@@ -361,7 +355,7 @@ func statusList() string {
 	return strings.Join(names, ", ")
 }
 
-func (s *Store) updateFieldsTx(ctx context.Context, tx *Tx, o shelter.Origin, p *shelter.Pet, f shelter.PetFields) error {
+func (s *Store) updateFieldsTx(ctx context.Context, tx *txn, o shelter.Origin, p *shelter.Pet, f shelter.PetFields) error {
 	changed := map[string]any{}
 	if f.Name != nil && *f.Name != p.Name {
 		p.Name, changed["name"] = *f.Name, *f.Name
@@ -402,7 +396,7 @@ func (s *Store) updateFieldsTx(ctx context.Context, tx *Tx, o shelter.Origin, p 
 
 // requestStatusTx records a staff request for a status and applies the
 // orchestrator's decision.
-func (s *Store) requestStatusTx(ctx context.Context, tx *Tx, o shelter.Origin, p *shelter.Pet, to shelter.Status) (shelter.Decision, error) {
+func (s *Store) requestStatusTx(ctx context.Context, tx *txn, o shelter.Origin, p *shelter.Pet, to shelter.Status) (shelter.Decision, error) {
 	d := shelter.Decide(p.Status, to)
 	tx.After(func() {
 		s.log.Info("👤 Staff requesting status change", "petId", p.ID, "currentStatus", d.Previous, "requestedStatus", to, "namespace", o.Namespace, "actor", o.Actor)
@@ -418,13 +412,36 @@ func (s *Store) requestStatusTx(ctx context.Context, tx *Tx, o shelter.Origin, p
 		return d, s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventTransitionRejected),
 			PetID: p.ID, Actor: o.Actor, From: p.Status, To: to, Data: mustJSON(map[string]any{"reason": d.Reason})})
 	}
-	return d, s.ApplyDecisionTx(ctx, tx, o, p, d)
+	return d, s.applyDecisionTx(ctx, tx, o, p, d)
 }
 
-// ApplyDecisionTx writes the orchestrator's steps to the pet, one
+// ApplyTrigger answers a system event (a shelter.Trigger, such as
+// TriggerFeedingReminderCompleted) for one pet in one transaction: the
+// orchestrator's decision is applied and recorded under the origin, its
+// automatic steps as the system actor.
+func (s *Store) ApplyTrigger(ctx context.Context, o shelter.Origin, petID, trigger string) (*shelter.Pet, shelter.Decision, error) {
+	var (
+		p *shelter.Pet
+		d shelter.Decision
+	)
+	err := s.inTx(ctx, func(tx *txn) error {
+		var err error
+		if p, err = findPetTx(ctx, tx, petID); err != nil {
+			return err
+		}
+		d = shelter.DecideTrigger(p.Status, trigger)
+		return s.applyDecisionTx(ctx, tx, o, p, d)
+	})
+	if err != nil {
+		return nil, shelter.Decision{}, err
+	}
+	return p, d, nil
+}
+
+// applyDecisionTx writes the orchestrator's steps to the pet, one
 // lifecycle.transition.completed event each. Automatic steps are recorded
 // with the system actor, in the origin's namespace.
-func (s *Store) ApplyDecisionTx(ctx context.Context, tx *Tx, o shelter.Origin, p *shelter.Pet, d shelter.Decision) error {
+func (s *Store) applyDecisionTx(ctx context.Context, tx *txn, o shelter.Origin, p *shelter.Pet, d shelter.Decision) error {
 	if len(d.Steps) == 0 {
 		return nil
 	}
@@ -457,7 +474,7 @@ func (s *Store) ApplyDecisionTx(ctx context.Context, tx *Tx, o shelter.Origin, p
 // after the retention period. A pet already deleted keeps its dates.
 func (s *Store) DeletePet(ctx context.Context, o shelter.Origin, id string) (*shelter.Pet, error) {
 	var p *shelter.Pet
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		var err error
 		if p, err = findPetTx(ctx, tx, id); err != nil {
 			return err
@@ -493,7 +510,7 @@ func (s *Store) DeletePet(ctx context.Context, o shelter.Origin, id string) (*sh
 // deleted.
 func (s *Store) RestorePet(ctx context.Context, o shelter.Origin, id string) (*shelter.Pet, error) {
 	var p *shelter.Pet
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		var err error
 		if p, err = findPetTx(ctx, tx, id); err != nil {
 			return err
@@ -521,7 +538,7 @@ func (s *Store) RestorePet(ctx context.Context, o shelter.Origin, id string) (*s
 			if k, ok := shelter.FindJobKind(kind); !ok || k.Rerun == nil || !k.Rerun(p) {
 				continue
 			}
-			if _, err := s.EnqueueTx(ctx, tx, o, kind, p.ID, nil); err != nil {
+			if _, err := s.enqueueTx(ctx, tx, o, kind, p.ID, nil); err != nil {
 				return err
 			}
 		}

@@ -20,7 +20,7 @@ func (s *Store) SetProfile(ctx context.Context, jobID int64, o shelter.Origin, p
 	if err != nil {
 		return false, dbErr("encode profile", err)
 	}
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.inTx(ctx, func(tx *txn) error {
 		pet, err := findPetTx(ctx, tx, petID)
 		if shelter.ErrorCode(err) == shelter.ENOTFOUND {
 			return s.completeJob(ctx, tx, jobID)
@@ -56,11 +56,11 @@ func (s *Store) SetProfile(ctx context.Context, jobID int64, o shelter.Origin, p
 	return written, nil
 }
 
-func (s *Store) completeJob(ctx context.Context, tx *Tx, jobID int64) error {
+func (s *Store) completeJob(ctx context.Context, tx *txn, jobID int64) error {
 	if jobID == 0 {
 		return nil
 	}
-	return s.CompleteJobTx(ctx, tx, jobID)
+	return s.completeJobTx(ctx, tx, jobID)
 }
 
 // EnqueueEnrichment queues a fresh profile enrichment of a pet (the
@@ -69,7 +69,7 @@ func (s *Store) completeJob(ctx context.Context, tx *Tx, jobID int64) error {
 // yet started, that job's id is returned and created is false: it will read
 // the pet as it is when it runs, so a second one would only repeat it.
 func (s *Store) EnqueueEnrichment(ctx context.Context, o shelter.Origin, petID string) (jobID int64, created bool, err error) {
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.inTx(ctx, func(tx *txn) error {
 		pet, err := findPetTx(ctx, tx, petID)
 		if err != nil {
 			return err
@@ -88,7 +88,7 @@ func (s *Store) EnqueueEnrichment(ctx context.Context, o shelter.Origin, petID s
 
 // enqueueEnrichmentTx queues an enrichment of pet unless one is queued and
 // not yet started (it will read the pet as it is when it runs).
-func (s *Store) enqueueEnrichmentTx(ctx context.Context, tx *Tx, o shelter.Origin, pet *shelter.Pet) (jobID int64, created bool, err error) {
+func (s *Store) enqueueEnrichmentTx(ctx context.Context, tx *txn, o shelter.Origin, pet *shelter.Pet) (jobID int64, created bool, err error) {
 	n, _ := parseID(pet.ID) // read from the database: always valid
 	err = tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE pet_id = ? AND kind = ? AND state = 'queued' AND attempts = 0
 		ORDER BY id LIMIT 1`, n, shelter.JobEnrichProfile).Scan(&jobID)
@@ -97,7 +97,7 @@ func (s *Store) enqueueEnrichmentTx(ctx context.Context, tx *Tx, o shelter.Origi
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return 0, false, dbErr("find queued enrichment", err)
 	}
-	if jobID, err = s.EnqueueTx(ctx, tx, o, shelter.JobEnrichProfile, pet.ID, nil); err != nil {
+	if jobID, err = s.enqueueTx(ctx, tx, o, shelter.JobEnrichProfile, pet.ID, nil); err != nil {
 		return 0, false, err
 	}
 	return jobID, true, nil

@@ -9,17 +9,7 @@ import (
 )
 
 // PurgeBatch is what one batch of the deletion reaper did.
-type PurgeBatch struct {
-	// Purged are the pets removed, as they were.
-	Purged []*shelter.Pet
-	// Failed maps the id of each pet that could not be removed to why.
-	Failed map[string]error
-	// Scanned counts the expired pets the batch looked at.
-	Scanned int
-	// LastID is the highest pet id the batch looked at: the next batch
-	// starts after it, so a pet that failed is not scanned again.
-	LastID int64
-}
+type PurgeBatch = shelter.PurgeBatch
 
 // PurgeExpiredPets permanently removes, in one transaction, up to limit
 // soft-deleted pets whose purge date is at or before now and whose id is
@@ -29,7 +19,7 @@ type PurgeBatch struct {
 // cascades); its events stay.
 func (s *Store) PurgeExpiredPets(ctx context.Context, now time.Time, afterID int64, limit int) (*PurgeBatch, error) {
 	b := &PurgeBatch{Failed: map[string]error{}, LastID: afterID}
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+petColumns+` FROM pets
 			WHERE status = 'deleted' AND purge_at <= ? AND id > ? ORDER BY id LIMIT ?`, now.UnixMilli(), afterID, limit)
 		if err != nil {
@@ -66,7 +56,7 @@ func (s *Store) PurgeExpiredPets(ctx context.Context, now time.Time, afterID int
 	return b, nil
 }
 
-func (s *Store) purgePetTx(ctx context.Context, tx *Tx, p *shelter.Pet) (err error) {
+func (s *Store) purgePetTx(ctx context.Context, tx *txn, p *shelter.Pet) (err error) {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT purge_pet`); err != nil {
 		return dbErr("purge pet", err)
 	}

@@ -17,7 +17,7 @@ func (s *Store) CreateSession(ctx context.Context, secretHash string, ss *shelte
 	if err != nil {
 		return err
 	}
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		var disabled bool
 		err := tx.QueryRowContext(ctx, `SELECT disabled FROM users WHERE id = ?`, n).Scan(&disabled)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -65,7 +65,7 @@ func (s *Store) FindSession(ctx context.Context, secretHash string) (*shelter.Se
 // DeleteSession ends the session stored under secretHash. Ending a session
 // that does not exist is not an error: signing out twice is harmless.
 func (s *Store) DeleteSession(ctx context.Context, secretHash string) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE secret_hash = ?`, secretHash); err != nil {
 			return dbErr("delete session", err)
 		}
@@ -91,7 +91,7 @@ func (s *Store) CountSessions(ctx context.Context, userID string) (int, error) {
 // deleted. The reaper may call it; expired sessions are refused anyway.
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int, error) {
 	var k int64
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, s.nowMillis())
 		if err != nil {
 			return dbErr("delete expired sessions", err)

@@ -11,7 +11,7 @@ func errSetupDone() error {
 	return shelter.Errorf(shelter.ECONFLICT, "Setup is done: accounts exist")
 }
 
-func countUsersTx(ctx context.Context, tx *Tx) (int, error) {
+func countUsersTx(ctx context.Context, tx *txn) (int, error) {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
 		return 0, dbErr("count users", err)
@@ -23,7 +23,7 @@ func countUsersTx(ctx context.Context, tx *Tx) (int, error) {
 // reports whether it did; with accounts it changes nothing.
 func (s *Store) CreateFirstAdmin(ctx context.Context, u *shelter.User, passwordHash string) (bool, error) {
 	created := false
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		n, err := countUsersTx(ctx, tx)
 		if err != nil || n > 0 {
 			return err
@@ -42,7 +42,7 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, u *shelter.User, passwordH
 // secretHash, good until expiresAt (milliseconds). ECONFLICT when accounts
 // exist.
 func (s *Store) CreateSetupToken(ctx context.Context, secretHash string, expiresAt int64) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		n, err := countUsersTx(ctx, tx)
 		if err != nil {
 			return err
@@ -80,7 +80,7 @@ func (s *Store) CheckSetupToken(ctx context.Context, secretHash string) error {
 // u as the first admin, in one transaction. ENOTFOUND when the secret is
 // unknown, spent or expired, or accounts exist. u must be validated.
 func (s *Store) CompleteSetup(ctx context.Context, secretHash string, u *shelter.User, passwordHash string) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		var ok bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM setup_tokens WHERE secret_hash = ? AND expires_at > ?)
 			AND NOT EXISTS (SELECT 1 FROM users)`, secretHash, s.nowMillis()).Scan(&ok); err != nil {

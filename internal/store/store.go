@@ -1,5 +1,6 @@
 // Package store keeps pets, events and jobs in SQLite with raw SQL. Exported
-// methods own their transaction; unexported helpers take the *sql.Tx.
+// methods own their transaction; unexported helpers take the *txn (a caller's
+// share of a group-committed *sql.Tx). No exported method takes a transaction.
 package store
 
 import (
@@ -83,7 +84,7 @@ func New(d *db.DB, o Options) *Store {
 		s.log = slog.Default()
 	}
 	s.writeStmts = map[string]*sql.Stmt{}
-	for _, q := range []string{insertPetSQL, insertEventSQL, insertJobSQL} {
+	for _, q := range append([]string{insertPetSQL, insertEventSQL, insertJobSQL}, queueSQL...) {
 		if st, err := d.Write.Prepare(q); err == nil { // else execPrepared parses it each time
 			s.writeStmts[q] = st
 		}
@@ -126,9 +127,9 @@ func (s *Store) notify(hooks *[]func()) {
 	}
 }
 
-// Tx is one caller's share of a write transaction, with work to do once it
+// txn is one caller's share of a write transaction, with work to do once it
 // has committed.
-type Tx struct {
+type txn struct {
 	*sql.Tx
 	s        *Store
 	after    []func()
@@ -137,7 +138,7 @@ type Tx struct {
 }
 
 // After runs f once the transaction has committed (log lines, wake-ups).
-func (tx *Tx) After(f func()) { tx.after = append(tx.after, f) }
+func (tx *txn) After(f func()) { tx.after = append(tx.after, f) }
 
 // The statements of a caller run detached from its context's cancellation:
 // SQLite answers an interrupted write inside a transaction by rolling the
@@ -146,54 +147,63 @@ func (tx *Tx) After(f func()) { tx.after = append(tx.after, f) }
 // run at all.
 
 // ExecContext runs a statement in the transaction.
-func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (tx *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return tx.Tx.ExecContext(context.WithoutCancel(ctx), query, args...)
 }
 
 // QueryContext runs a query in the transaction.
-func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (tx *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return tx.Tx.QueryContext(context.WithoutCancel(ctx), query, args...)
 }
 
 // QueryRowContext runs a query for one row in the transaction.
-func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+func (tx *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return tx.Tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
 }
 
 // StmtContext returns a prepared statement bound to the transaction; pass
 // it a context that is not cancelled mid-batch (see ExecContext).
-func (tx *Tx) StmtContext(ctx context.Context, stmt *sql.Stmt) *sql.Stmt {
+func (tx *txn) StmtContext(ctx context.Context, stmt *sql.Stmt) *sql.Stmt {
 	return tx.Tx.StmtContext(context.WithoutCancel(ctx), stmt)
 }
 
 // execPrepared runs one of the hot write statements (prepared at New) in
 // the transaction.
-func (tx *Tx) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (tx *txn) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if st, ok := tx.s.writeStmts[query]; ok {
 		return tx.StmtContext(ctx, st).ExecContext(context.WithoutCancel(ctx), args...)
 	}
 	return tx.ExecContext(ctx, query, args...)
 }
 
+// queryPrepared runs a query of the hot paths (prepared at New) in the
+// transaction.
+func (tx *txn) queryPrepared(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st, ok := tx.s.writeStmts[query]; ok {
+		return tx.StmtContext(ctx, st).QueryContext(context.WithoutCancel(ctx), args...)
+	}
+	return tx.QueryContext(ctx, query, args...)
+}
+
 // maxBatch bounds how many callers share one commit.
 const maxBatch = 128
 
-// txRequest is one caller of InTx waiting for its turn.
+// txRequest is one caller of inTx waiting for its turn.
 type txRequest struct {
 	ctx  context.Context
-	fn   func(tx *Tx) error
+	fn   func(tx *txn) error
 	done chan error
 }
 
-// InTx runs fn in a write transaction and returns once that transaction has
+// inTx runs fn in a write transaction and returns once that transaction has
 // committed (nil) or fn's work was undone (fn's error, or the commit's).
 // Work registered with After runs after the commit.
 //
 // Callers that arrive while a transaction is committing are grouped into
 // the next one (group commit), each under a savepoint of its own, so one
 // caller's error undoes only its own work: the single writer then pays for
-// one commit per batch instead of one per caller. fn must not call InTx.
-func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+// one commit per batch instead of one per caller. fn must not call inTx.
+func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -255,14 +265,14 @@ func (s *Store) commitBatch(batch []*txRequest) {
 		return
 	}
 	defer sqlTx.Rollback()
-	txs := make([]*Tx, len(batch))
+	txs := make([]*txn, len(batch))
 	errs := make([]error, len(batch))
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
-		tx := &Tx{Tx: sqlTx, s: s}
+		tx := &txn{Tx: sqlTx, s: s}
 		if len(batch) == 1 { // alone: the transaction is its savepoint
 			if errs[i] = runFn(r.fn, tx); errs[i] != nil {
 				r.done <- errs[i]
@@ -311,7 +321,7 @@ func (s *Store) commitBatch(batch []*txRequest) {
 
 // runFn runs one caller's work, turning a panic into its error so that the
 // other callers of the batch still get their answer.
-func runFn(fn func(tx *Tx) error, tx *Tx) (err error) {
+func runFn(fn func(tx *txn) error, tx *txn) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic in transaction: %v\n%s", p, debug.Stack())

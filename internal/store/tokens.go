@@ -41,7 +41,7 @@ func (s *Store) CreateToken(ctx context.Context, secretHash string, t *shelter.T
 		}
 		owner = n
 	}
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		if owner != nil {
 			var disabled bool
 			err := tx.QueryRowContext(ctx, `SELECT disabled FROM users WHERE id = ?`, owner).Scan(&disabled)
@@ -115,7 +115,7 @@ func (s *Store) TouchToken(ctx context.Context, id string, at int64) error {
 	if err != nil {
 		return err
 	}
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?`, at, n, at); err != nil {
 			return dbErr("touch token", err)
 		}
@@ -177,7 +177,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = CASE WHEN revoked_at = 0 THEN ? ELSE revoked_at END WHERE id = ?`, s.nowMillis(), n)
 		if err != nil {
 			return dbErr("revoke token", err)

@@ -26,10 +26,10 @@ func scanUser(row scanner) (*shelter.User, error) {
 // CreateUser stores a new account with its password hash and sets u's id
 // and times. ECONFLICT when the email is taken. u must be validated.
 func (s *Store) CreateUser(ctx context.Context, u *shelter.User, passwordHash string) error {
-	return s.InTx(ctx, func(tx *Tx) error { return s.insertUserTx(ctx, tx, u, passwordHash) })
+	return s.inTx(ctx, func(tx *txn) error { return s.insertUserTx(ctx, tx, u, passwordHash) })
 }
 
-func (s *Store) insertUserTx(ctx context.Context, tx *Tx, u *shelter.User, passwordHash string) error {
+func (s *Store) insertUserTx(ctx context.Context, tx *txn, u *shelter.User, passwordHash string) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE email = ?`, u.Email).Scan(&n); err != nil {
 		return dbErr("create user", err)
@@ -124,7 +124,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, u shelter.UserUpdate)
 		return nil, err
 	}
 	var out *shelter.User
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.inTx(ctx, func(tx *txn) error {
 		cur, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, n))
 		if errors.Is(err, sql.ErrNoRows) {
 			return shelter.ErrNotFound()
@@ -177,7 +177,7 @@ func (s *Store) SetPasswordHash(ctx context.Context, id, passwordHash string) er
 	if err != nil {
 		return err
 	}
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, passwordHash, s.nowMillis(), n)
 		if err != nil {
 			return dbErr("set password", err)
@@ -205,7 +205,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID, oldHash, newHash, se
 	if err != nil {
 		return err
 	}
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		var (
 			hash     string
 			disabled bool

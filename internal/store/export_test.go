@@ -1,0 +1,26 @@
+package store
+
+import (
+	"context"
+
+	"github.com/petstore/petstore/internal/shelter"
+)
+
+// The transaction helpers, for the store's own tests only: no exported
+// method of the store takes a transaction.
+
+type Tx = txn
+
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error { return s.inTx(ctx, fn) }
+
+func (s *Store) EnqueueTx(ctx context.Context, tx *Tx, o shelter.Origin, kind, petID string, args any) (int64, error) {
+	return s.enqueueTx(ctx, tx, o, kind, petID, args)
+}
+
+func (s *Store) FindPetTx(ctx context.Context, tx *Tx, id string) (*shelter.Pet, error) {
+	return findPetTx(ctx, tx, id)
+}
+
+func (s *Store) ApplyDecisionTx(ctx context.Context, tx *Tx, o shelter.Origin, p *shelter.Pet, d shelter.Decision) error {
+	return s.applyDecisionTx(ctx, tx, o, p, d)
+}
