@@ -8,7 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/petstore/petstore/internal/auth"
 	"github.com/petstore/petstore/internal/shelter"
 )
 
@@ -74,7 +73,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	de, status := asDomainError(err)
-	var te *auth.ThrottledError
+	var te *shelter.ThrottledError
 	if errors.As(err, &te) {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(te.RetryAfter.Seconds()))))
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/petstore/petstore/internal/auth"
 	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/views"
 )
@@ -69,7 +68,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 	secret, _, err := s.accounts.SignIn(r.Context(), email, password, shelter.ClientInfo{Addr: c.RealIP(), UserAgent: r.UserAgent()})
 	if err != nil {
 		status := 0
-		var te *auth.ThrottledError
+		var te *shelter.ThrottledError
 		switch {
 		case errors.As(err, &te):
 			status = http.StatusTooManyRequests

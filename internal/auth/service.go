@@ -11,7 +11,6 @@ import (
 	"github.com/alexedwards/argon2id"
 
 	"github.com/petstore/petstore/internal/shelter"
-	"github.com/petstore/petstore/internal/store"
 )
 
 // Options configure a Service. Zero values take the defaults.
@@ -31,9 +30,9 @@ type Options struct {
 }
 
 // Service implements shelter's UserService, SessionService, TokenService
-// and SetupService over the store.
+// and SetupService over an AccountStore.
 type Service struct {
-	st     *store.Store
+	st     AccountStore
 	hasher *Hasher
 	ttl    time.Duration
 	setup  time.Duration
@@ -61,7 +60,7 @@ const maxSecretLen = 128
 const maxUserAgentLen = 256
 
 // New returns a Service over st.
-func New(st *store.Store, o Options) *Service {
+func New(st AccountStore, o Options) *Service {
 	s := &Service{st: st, ttl: o.SessionTTL, setup: o.SetupTTL, limits: o.Limits, now: o.Now, log: o.Logger}
 	if s.ttl <= 0 {
 		s.ttl = 12 * time.Hour
@@ -153,7 +152,7 @@ func (s *Service) checkThrottle(ctx context.Context, account, addr string) error
 	if oldest != 0 {
 		retry := time.UnixMilli(oldest).Add(s.limits.Window).Sub(s.now())
 		s.log.Warn("⚠️ sign-in throttled", "account", account, "addr", addr, "retry_after", retry.Round(time.Second))
-		return newThrottledError(retry)
+		return shelter.NewThrottledError(retry)
 	}
 	return nil
 }

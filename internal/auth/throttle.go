@@ -1,8 +1,6 @@
 package auth
 
 import (
-	"fmt"
-	"math"
 	"net/netip"
 	"time"
 
@@ -36,28 +34,9 @@ type Limits struct {
 // minutes.
 var DefaultLimits = Limits{PerAccount: 5, PerAddr: 20, Window: 15 * time.Minute}
 
-// ThrottledError is the error of a refused sign-in. It unwraps to an
-// ETHROTTLED *shelter.Error; RetryAfter is for the Retry-After header.
-type ThrottledError struct {
-	RetryAfter time.Duration
-	err        *shelter.Error
-}
-
-func newThrottledError(retry time.Duration) *ThrottledError {
-	retry = max(retry, time.Second)
-	mins := int(math.Ceil(retry.Minutes()))
-	unit := "minutes"
-	if mins == 1 {
-		unit = "minute"
-	}
-	return &ThrottledError{RetryAfter: retry, err: shelter.Errorf(shelter.ETHROTTLED,
-		"Too many failed sign-ins. Try again in %d %s.", mins, unit)}
-}
-
-func (e *ThrottledError) Error() string { return fmt.Sprintf("sign-in throttled: %v", e.err) }
-
-// Unwrap returns the ETHROTTLED *shelter.Error.
-func (e *ThrottledError) Unwrap() error { return e.err }
+// ThrottledError is the error of a refused sign-in (shelter.ThrottledError,
+// which the web layer answers with a Retry-After).
+type ThrottledError = shelter.ThrottledError
 
 // AddrKey is the key a client address is counted under: the IPv4 address,
 // or the /64 network of an IPv6 address (one host usually holds a whole

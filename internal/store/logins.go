@@ -3,15 +3,12 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/petstore/petstore/internal/shelter"
 )
 
-// LoginFailures counts recent failed sign-ins for one account and one
-// client address, with the time of the oldest of each (milliseconds; zero
-// when there is none), so that a caller can say when to try again.
-type LoginFailures struct {
-	Account, Addr             int
-	AccountOldest, AddrOldest int64
-}
+// LoginFailures counts recent failed sign-ins (see shelter.LoginFailures).
+type LoginFailures = shelter.LoginFailures
 
 // CountLoginFailures counts the failed sign-ins for account and for addr
 // since the given time (milliseconds).

@@ -92,6 +92,19 @@ func New(d *db.DB, o Options) *Store {
 	return s
 }
 
+// Open opens the SQLite file at path (created and migrated as needed) and
+// returns a Store over it; Close closes the database.
+func Open(ctx context.Context, path string, o Options) (*Store, error) {
+	d, err := db.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return New(d, o), nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
 // defaultMaxAttempts is the attempt limit of a job whose kind sets none.
 const defaultMaxAttempts = 5
 

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/petstore/petstore/db"
 	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 )
@@ -24,11 +23,6 @@ func Open(t testing.TB, o store.Options) *store.Store {
 // OpenAt opens (or reopens) the database at path.
 func OpenAt(t testing.TB, path string, o store.Options) *store.Store {
 	t.Helper()
-	d, err := db.Open(context.Background(), path)
-	if err != nil {
-		t.Fatalf("open database: %v", err)
-	}
-	t.Cleanup(func() { d.Close() })
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -37,5 +31,10 @@ func OpenAt(t testing.TB, path string, o store.Options) *store.Store {
 		// no AI runner drains their enrichment jobs.
 		o.CreateJobs = []string{shelter.JobFeedingReminder}
 	}
-	return store.New(d, o)
+	s, err := store.Open(context.Background(), path, o)
+	if err != nil {
+		t.Fatalf("open database: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
