@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -28,34 +29,80 @@ type DB struct {
 	Write *sql.DB
 	Read  *sql.DB
 	Path  string
+	// Sync is the synchronous setting the database was opened with.
+	Sync Sync
 }
+
+// Sync is SQLite's synchronous setting (DB_SYNC).
+type Sync string
+
+const (
+	// SyncFull fsyncs the WAL at every commit: a commit that returned is
+	// on disk and survives a power cut. The default.
+	SyncFull Sync = "full"
+	// SyncNormal fsyncs only at checkpoints: a commit survives the
+	// process crashing, but the last commits before a power cut or an OS
+	// crash can be lost.
+	SyncNormal Sync = "normal"
+)
+
+// Valid reports whether s is a known setting.
+func (s Sync) Valid() bool { return s == SyncFull || s == SyncNormal }
+
+// Options configure Open. Zero values take the defaults.
+type Options struct {
+	// Sync is the synchronous setting (default SyncFull).
+	Sync Sync
+}
+
+// JournalSizeLimit is the size (bytes) the WAL file is truncated back to
+// after a checkpoint has reset it. With the automatic checkpoint at about
+// 4 MB of WAL, the WAL never needs much more than this on disk.
+const JournalSizeLimit = 8 << 20
 
 // dsn puts every pragma in the connection string so that each pooled
 // connection has them. _txlock=immediate takes the write lock at BEGIN,
 // which avoids SQLITE_BUSY on read-then-write transactions.
-func dsn(path string, readOnly bool) string {
+func dsn(path string, readOnly bool, sync Sync) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(ON)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous("+strings.ToUpper(string(sync))+")")
 	if readOnly {
 		q.Add("_pragma", "query_only(ON)")
 	} else {
+		q.Add("_pragma", "journal_size_limit("+strconv.Itoa(JournalSizeLimit)+")")
 		q.Add("_txlock", "immediate")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Open opens (creating it and its directory if needed) the database at path
-// and applies every migration not yet applied.
+// Open opens the database at path with the default options (see OpenWith).
 func Open(ctx context.Context, path string) (*DB, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("create database directory: %w", err)
-		}
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith opens (creating it and its directory if needed) the database at
+// path, applies every migration not yet applied, and checks that the
+// database can be written: a database that cannot is an error that names
+// the cause (see Fault), so that a server never starts on it.
+//
+// A directory it creates is readable by its owner only (0700), and so are
+// the database file, its WAL and shared-memory files (0600): they hold
+// password and token hashes. Files that exist with wider permissions are
+// narrowed to 0600.
+func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
+	if o.Sync == "" {
+		o.Sync = SyncFull
 	}
-	w, err := sql.Open("sqlite", dsn(path, false))
+	if !o.Sync.Valid() {
+		return nil, fmt.Errorf("synchronous setting %q: must be full or normal", o.Sync)
+	}
+	if err := prepareFiles(path); err != nil {
+		return nil, err
+	}
+	w, err := sql.Open("sqlite", dsn(path, false, o.Sync))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -65,13 +112,18 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxIdleTime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, openErr(path, err)
 	}
 	if err := Migrate(ctx, w); err != nil {
 		w.Close()
-		return nil, err
+		return nil, openErr(path, err)
 	}
-	r, err := sql.Open("sqlite", dsn(path, true))
+	if err := probeWrite(ctx, w); err != nil {
+		w.Close()
+		return nil, openErr(path, err)
+	}
+	narrowPerms(path) // the WAL and shared-memory files exist now
+	r, err := sql.Open("sqlite", dsn(path, true, o.Sync))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -80,7 +132,71 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
-	return &DB{Write: w, Read: r, Path: path}, nil
+	return &DB{Write: w, Read: r, Path: path, Sync: o.Sync}, nil
+}
+
+// openErr names the database and, for a storage fault, its cause.
+func openErr(path string, err error) error {
+	if f := FaultOf(err); f != nil {
+		return fmt.Errorf("database %s: %s: %w", path, f.Message, err)
+	}
+	return fmt.Errorf("open database %s: %w", path, err)
+}
+
+// prepareFiles creates the database's directory (0700) and file (0600)
+// when missing, so that SQLite, which gives the WAL and shared-memory files
+// the database file's permissions, never makes any of them readable by
+// others; and narrows the permissions of files that already exist.
+func prepareFiles(path string) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return fmt.Errorf("create database directory: %w", err)
+			}
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrPermission) { // SQLite says what it can of a file it cannot read
+		return fmt.Errorf("database %s: %w", path, err)
+	}
+	narrowPerms(path)
+	return nil
+}
+
+// narrowPerms takes the group's and others' permissions off the database
+// file and its companions, when they have any.
+func narrowPerms(path string) {
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			_ = os.Chmod(p, fi.Mode().Perm()&0o700) // best effort: a file we cannot chmod is not ours to fix
+		}
+	}
+}
+
+// probeWrite writes (and syncs) 64 KiB, so that a database that cannot be
+// written is found at start rather than by the first request.
+func probeWrite(ctx context.Context, w *sql.DB) error {
+	_, err := w.ExecContext(ctx, ProbeSQL)
+	return err
+}
+
+// ProbeSQL is the write of ProbeWrite, for a caller that runs it inside a
+// transaction of its own.
+const ProbeSQL = `INSERT INTO write_probe (pad) VALUES (randomblob(65536)); DELETE FROM write_probe`
+
+// ProbeWrite checks that the database can be written now (see Fault for
+// what a failure means).
+func (db *DB) ProbeWrite(ctx context.Context) error { return probeWrite(ctx, db.Write) }
+
+// Checkpoint copies the WAL into the database file and truncates the WAL
+// to zero bytes, when no reader holds it. The automatic checkpoint keeps
+// the WAL small under steady writes; this gives its space back when writes
+// pause (call it now and then, e.g. once a minute).
+func (db *DB) Checkpoint(ctx context.Context) error {
+	var busy, logFrames, done int
+	return db.Write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done)
 }
 
 // Close closes both pools.

@@ -27,6 +27,10 @@ var codes = map[string]int{
 	shelter.ETHROTTLED:      http.StatusTooManyRequests,
 }
 
+// retryAfterUnavailable is the Retry-After (seconds) of a 503: the
+// database is busy, or a storage fault waits for an operator.
+const retryAfterUnavailable = "5"
+
 // errorBody is the JSON of every error answer.
 type errorBody struct {
 	Message string               `json:"message"`
@@ -77,7 +81,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if errors.As(err, &te) {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(te.RetryAfter.Seconds()))))
 	}
-	if status >= 500 {
+	if status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
+		c.Response().Header().Set("Retry-After", retryAfterUnavailable)
+	}
+	// The store logs a storage fault itself, once a minute while it lasts;
+	// a line per request would bury everything else.
+	if status >= 500 && de.Code != shelter.EUNAVAILABLE {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	if c.Request().Method == http.MethodHead {

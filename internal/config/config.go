@@ -17,6 +17,7 @@ import (
 type Config struct {
 	Port       int           // PORT
 	DBPath     string        // DB_PATH
+	DBSync     string        // DB_SYNC: full (default) or normal
 	PurgeAfter time.Duration // PURGE_AFTER
 	LogFormat  string        // LOG_FORMAT: text or json
 
@@ -45,7 +46,7 @@ func Load(envFile string) (Config, error) {
 			return Config{}, fmt.Errorf("read %s: %w", envFile, err)
 		}
 	}
-	c := Config{Port: 3000, DBPath: ".data/petstore.db", PurgeAfter: 720 * time.Hour, LogFormat: "text",
+	c := Config{Port: 3000, DBPath: ".data/petstore.db", DBSync: "full", PurgeAfter: 720 * time.Hour, LogFormat: "text",
 		FeedingInterval: 24 * time.Hour, ReaperSchedule: "0 2 * * *", JobWorkers: 4, JobLease: 30 * time.Second,
 		ShutdownTimeout: 10 * time.Second}
 	var errs []error
@@ -59,6 +60,12 @@ func Load(envFile string) (Config, error) {
 	}
 	if v, ok := lookup("DB_PATH"); ok {
 		c.DBPath = v
+	}
+	if v, ok := lookup("DB_SYNC"); ok {
+		if v != "full" && v != "normal" {
+			errs = append(errs, fmt.Errorf("DB_SYNC=%q: must be full (every acknowledged write survives a power cut) or normal (faster; the last writes before a power cut can be lost)", v))
+		}
+		c.DBSync = v
 	}
 	if v, ok := lookup("PURGE_AFTER"); ok {
 		d, err := time.ParseDuration(v)

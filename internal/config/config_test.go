@@ -9,20 +9,20 @@ import (
 )
 
 func TestDefaults(t *testing.T) {
-	for _, k := range []string{"PORT", "DB_PATH", "PURGE_AFTER", "LOG_FORMAT"} {
+	for _, k := range []string{"PORT", "DB_PATH", "DB_SYNC", "PURGE_AFTER", "LOG_FORMAT"} {
 		t.Setenv(k, "")
 	}
 	c, err := Load("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Port != 3000 || c.DBPath != ".data/petstore.db" || c.PurgeAfter != 720*time.Hour || c.LogFormat != "text" {
+	if c.Port != 3000 || c.DBPath != ".data/petstore.db" || c.DBSync != "full" || c.PurgeAfter != 720*time.Hour || c.LogFormat != "text" {
 		t.Fatalf("defaults %+v", c)
 	}
 }
 
 func TestInvalidValuesNameTheirVariable(t *testing.T) {
-	for name, val := range map[string]string{"PORT": "http", "PURGE_AFTER": "30 days", "LOG_FORMAT": "xml"} {
+	for name, val := range map[string]string{"PORT": "http", "DB_SYNC": "off", "PURGE_AFTER": "30 days", "LOG_FORMAT": "xml"} {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv(name, val)
 			_, err := Load("")

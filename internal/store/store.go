@@ -58,6 +58,9 @@ type Store struct {
 	txMu      sync.Mutex
 	txQueue   []*txRequest
 	txLeading bool
+
+	// fault is the storage fault that writes meet, if any (fault.go).
+	fault faultState
 }
 
 var (
@@ -234,7 +237,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
 			go s.commitLoop()
 		}
 	}
-	return <-req.done
+	return s.noteWrite(<-req.done)
 }
 
 // commitLoop commits batches of waiting callers until none is left.
@@ -362,9 +365,13 @@ func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any)
 }
 
 // dbErr wraps a database failure with the operation that met it. A
-// database that is closed or stays locked past busy_timeout is EUNAVAILABLE
+// database that is closed or stays locked past busy_timeout, or a storage
+// fault (a full disk, a read-only file: see db.FaultOf), is EUNAVAILABLE
 // (the client may retry), not an internal error.
 func dbErr(op string, err error) error {
+	if f := db.FaultOf(err); f != nil {
+		return fmt.Errorf("%s: %w", op, storageErr(err))
+	}
 	msg := err.Error()
 	if errors.Is(err, sql.ErrConnDone) || strings.Contains(msg, "database is closed") ||
 		strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
@@ -372,6 +379,3 @@ func dbErr(op string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
-
-// Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
