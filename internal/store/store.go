@@ -32,6 +32,9 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives the console lines (default slog.Default()).
 	Logger *slog.Logger
+	// Sync is the database's synchronous setting for Open (DB_SYNC): full
+	// (the default) or normal.
+	Sync string
 }
 
 // Store implements shelter.PetService and shelter.EventService over SQLite.
@@ -98,7 +101,7 @@ func New(d *db.DB, o Options) *Store {
 // Open opens the SQLite file at path (created and migrated as needed) and
 // returns a Store over it; Close closes the database.
 func Open(ctx context.Context, path string, o Options) (*Store, error) {
-	d, err := db.Open(ctx, path)
+	d, err := db.OpenWith(ctx, path, db.Options{Sync: db.Sync(o.Sync)})
 	if err != nil {
 		return nil, err
 	}

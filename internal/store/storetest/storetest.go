@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -20,7 +21,10 @@ func Open(t testing.TB, o store.Options) *store.Store {
 	return OpenAt(t, filepath.Join(t.TempDir(), "petstore.db"), o)
 }
 
-// OpenAt opens (or reopens) the database at path.
+// OpenAt opens (or reopens) the database at path. DB_SYNC in the
+// environment (full or normal, as for the server) picks the synchronous
+// setting, so that benchmarks can compare the two:
+// DB_SYNC=normal go test -bench Create ./web.
 func OpenAt(t testing.TB, path string, o store.Options) *store.Store {
 	t.Helper()
 	if o.Logger == nil {
@@ -30,6 +34,9 @@ func OpenAt(t testing.TB, path string, o store.Options) *store.Store {
 		// Tests get the feeding reminder only, unless they ask for more:
 		// no AI runner drains their enrichment jobs.
 		o.CreateJobs = []string{shelter.JobFeedingReminder}
+	}
+	if o.Sync == "" {
+		o.Sync = os.Getenv("DB_SYNC")
 	}
 	s, err := store.Open(context.Background(), path, o)
 	if err != nil {
