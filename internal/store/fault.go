@@ -116,7 +116,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	if s.fault.active.Load() {
 		err, probe := s.fault.current(s.now())
 		if probe {
-			err = s.InTx(ctx, func(tx *Tx) error {
+			err = s.inTx(ctx, func(tx *txn) error {
 				_, err := tx.ExecContext(ctx, db.ProbeSQL)
 				return err
 			})
