@@ -93,11 +93,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.S
 	// Background work: the queue runners and the reaper's schedule. They
 	// stop after HTTP (deferred), and before the database closes (run's
 	// defer).
-	sched, err := jobs.NewSchedule(jobs.ScheduleOptions{Spec: cfg.ReaperSchedule, Logger: log}, reaper)
+	// Periodic work: one line per task.
+	schedules := []jobs.Task{
+		reaper.Task(cfg.ReaperSchedule),
+	}
+	sched, err := jobs.NewSchedule(jobs.ScheduleOptions{Logger: log}, schedules...)
 	if err != nil {
 		return err
 	}
-	srv.SetReaperSchedule(sched) // the dashboard's Jobs page shows its next run
+	srv.SetReaperSchedule(sched.Entry(jobs.ReaperTaskName)) // the dashboard's Jobs page shows its next run
 	// AI profile enrichment (OpenAI or a compatible server, or the
 	// fallback at once when OPENAI_API_KEY is not set: ai.New says which).
 	describer := ai.New(ai.Config{APIKey: cfg.AI.APIKey, BaseURL: cfg.AI.BaseURL, Model: cfg.AI.Model,

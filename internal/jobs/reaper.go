@@ -52,6 +52,26 @@ type Reaper struct {
 	running sync.Mutex
 }
 
+// DefaultReaperSchedule runs the reaper daily at 02:00.
+const DefaultReaperSchedule = "0 2 * * *"
+
+// ReaperTaskName names the reaper's task on the schedule.
+const ReaperTaskName = "deletion-reaper"
+
+// Task is the reaper's entry on the schedule, at spec (five-field cron;
+// default DefaultReaperSchedule). A scheduled run that finds a run in
+// progress is skipped.
+func (r *Reaper) Task(spec string) Task {
+	if spec == "" {
+		spec = DefaultReaperSchedule
+	}
+	return Task{Name: ReaperTaskName, Label: "Deletion Reaper", Spec: spec, Setting: "REAPER_SCHEDULE",
+		Run: func(ctx context.Context) error {
+			_, err := r.Run(ctx)
+			return err
+		}}
+}
+
 // ErrReaperBusy (ECONFLICT) is the error of a run asked for while another
 // is in progress.
 var ErrReaperBusy error = shelter.Errorf(shelter.ECONFLICT, "The deletion reaper is already running: try again when it has finished.")

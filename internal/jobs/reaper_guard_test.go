@@ -93,7 +93,7 @@ func TestScheduledRunSkippedWhileAManualRunIsInProgress(t *testing.T) {
 	st := storetest.Open(t, store.Options{})
 	h := newHeldClock()
 	r := &jobs.Reaper{Store: st, Now: h.Now, Logger: log}
-	sched, err := jobs.NewSchedule(jobs.ScheduleOptions{Location: time.UTC, Clock: clock, Logger: log}, r)
+	sched, err := jobs.NewSchedule(jobs.ScheduleOptions{Location: time.UTC, Clock: clock, Logger: log}, r.Task(""))
 	if err != nil {
 		t.Fatal(err)
 	}

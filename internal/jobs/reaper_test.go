@@ -115,13 +115,13 @@ func TestReaperFiresAtTwoAndPurgesOnlyExpiredDeletedPets(t *testing.T) {
 	}
 
 	reaper := &jobs.Reaper{Store: st, Now: clock.Now, Logger: log}
-	sched, err := jobs.NewSchedule(jobs.ScheduleOptions{Location: zone, Clock: clock, Logger: log}, reaper)
+	sched, err := jobs.NewSchedule(jobs.ScheduleOptions{Location: zone, Clock: clock, Logger: log}, reaper.Task(""))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sched.Start()
 	t.Cleanup(func() { sched.Shutdown() })
-	next, err := sched.NextRun()
+	next, err := sched.NextRun(jobs.ReaperTaskName)
 	if want := time.Date(2026, 3, 10, 2, 0, 0, 0, zone); err != nil || !next.Equal(want) {
 		t.Fatalf("next run %s (%v), want %s", next, err, want)
 	}
@@ -185,7 +185,7 @@ func TestReaperFiresAtTwoAndPurgesOnlyExpiredDeletedPets(t *testing.T) {
 	if n, _ := strconv.Atoi(p.ID); n <= maxID(t, oldJS, oldPY, alive, recent) {
 		t.Errorf("new pet id %s reuses or precedes a purged id", p.ID)
 	}
-	next, _ = sched.NextRun()
+	next, _ = sched.NextRun(jobs.ReaperTaskName)
 	if want := time.Date(2026, 3, 11, 2, 0, 0, 0, zone); !next.Equal(want) {
 		t.Errorf("next run after the run %s, want %s", next, want)
 	}
@@ -244,7 +244,7 @@ func TestReaperWithNothingToDo(t *testing.T) {
 
 func TestScheduleRejectsBadSpec(t *testing.T) {
 	st := storetest.Open(t, store.Options{})
-	_, err := jobs.NewSchedule(jobs.ScheduleOptions{Spec: "every day"}, &jobs.Reaper{Store: st})
+	_, err := jobs.NewSchedule(jobs.ScheduleOptions{}, (&jobs.Reaper{Store: st}).Task("every day"))
 	if err == nil || !strings.Contains(err.Error(), "REAPER_SCHEDULE") {
 		t.Fatalf("err %v, want one naming REAPER_SCHEDULE", err)
 	}

@@ -2,24 +2,39 @@ package jobs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
 	"github.com/jonboulle/clockwork"
+
+	"github.com/petstore/petstore/internal/shelter"
 )
 
-// DefaultReaperSchedule runs the reaper daily at 02:00.
-const DefaultReaperSchedule = "0 2 * * *"
+// Task is one piece of periodic work on the schedule. A task registers
+// with one line in the wiring's list (internal/app's schedules).
+type Task struct {
+	// Name identifies the task: gocron's job name and the key of NextRun
+	// ("deletion-reaper").
+	Name string
+	// Label names it in the console lines ("Deletion Reaper").
+	Label string
+	// Spec is its five-field cron expression, in the schedule's Location.
+	Spec string
+	// Setting names the configuration that sets Spec, for the error of a
+	// bad one ("REAPER_SCHEDULE").
+	Setting string
+	// Run does one run. An ECONFLICT error says a run is already in
+	// progress (one started by hand): the scheduled run is skipped, and
+	// logged as such rather than as a failure.
+	Run func(ctx context.Context) error
+}
 
 // ScheduleOptions configure a Schedule. Zero values take the defaults.
 type ScheduleOptions struct {
-	// Spec is the reaper's five-field cron expression (default "0 2 * * *").
-	Spec string
-	// Location is the time zone of Spec (default time.Local, which follows
-	// TZ).
+	// Location is the time zone of the tasks' specs (default time.Local,
+	// which follows TZ).
 	Location *time.Location
 	// Clock drives the scheduler (default the real clock; tests pass a
 	// fake one).
@@ -28,22 +43,19 @@ type ScheduleOptions struct {
 	Logger *slog.Logger
 }
 
-// Schedule runs the periodic background work (the deletion reaper, which
-// also prunes expired sessions and old sign-in attempts) on gocron, in
-// singleton mode: a run that would overlap the previous one is skipped,
-// and so is one that finds the reaper busy with a run an admin started.
+// Schedule runs the periodic background work on gocron, each task in
+// singleton mode: a run that would overlap the task's previous one is
+// skipped, and so is one that finds the task busy with a run an admin
+// started.
 type Schedule struct {
-	s    gocron.Scheduler
-	reap gocron.Job
-	log  *slog.Logger
+	s     gocron.Scheduler
+	tasks []Task
+	jobs  map[string]gocron.Job
+	log   *slog.Logger
 }
 
-// NewSchedule registers the reaper's run on the schedule. It does not
-// start it.
-func NewSchedule(o ScheduleOptions, reaper *Reaper) (*Schedule, error) {
-	if o.Spec == "" {
-		o.Spec = DefaultReaperSchedule
-	}
+// NewSchedule registers the tasks on a schedule. It does not start it.
+func NewSchedule(o ScheduleOptions, tasks ...Task) (*Schedule, error) {
 	if o.Location == nil {
 		o.Location = time.Local
 	}
@@ -59,40 +71,74 @@ func NewSchedule(o ScheduleOptions, reaper *Reaper) (*Schedule, error) {
 		return nil, fmt.Errorf("new scheduler: %w", err)
 	}
 	log := o.Logger
-	j, err := s.NewJob(gocron.CronJob(o.Spec, false),
-		gocron.NewTask(func(ctx context.Context) {
-			_, err := reaper.Run(ctx)
-			switch {
-			case errors.Is(err, ErrReaperBusy): // an admin's run is in progress
-				log.Info("⏭️ Deletion Reaper skipped: a run is already in progress")
-			case err != nil:
-				log.Error("❌ Deletion Reaper run failed", "err", err)
+	sched := &Schedule{s: s, tasks: tasks, jobs: map[string]gocron.Job{}, log: log}
+	for _, t := range tasks {
+		if _, dup := sched.jobs[t.Name]; dup || t.Name == "" || t.Run == nil {
+			s.Shutdown()
+			return nil, fmt.Errorf("schedule: task %q: a name of its own and a Run are required", t.Name)
+		}
+		j, err := s.NewJob(gocron.CronJob(t.Spec, false),
+			gocron.NewTask(func(ctx context.Context) {
+				err := t.Run(ctx)
+				switch {
+				case err == nil:
+				case shelter.ErrorCode(err) == shelter.ECONFLICT: // a run started by hand is in progress
+					log.Info("⏭️ " + t.Label + " skipped: a run is already in progress")
+				default:
+					log.Error("❌ "+t.Label+" run failed", "err", err)
+				}
+			}),
+			gocron.WithName(t.Name),
+			gocron.WithSingletonMode(gocron.LimitModeReschedule))
+		if err != nil {
+			s.Shutdown()
+			setting := t.Setting
+			if setting == "" {
+				setting = t.Name
 			}
-		}),
-		gocron.WithName("deletion-reaper"),
-		gocron.WithSingletonMode(gocron.LimitModeReschedule))
-	if err != nil {
-		s.Shutdown()
-		return nil, fmt.Errorf("REAPER_SCHEDULE=%q: %w", o.Spec, err)
+			return nil, fmt.Errorf("%s=%q: %w", setting, t.Spec, err)
+		}
+		sched.jobs[t.Name] = j
 	}
-	return &Schedule{s: s, reap: j, log: log}, nil
+	return sched, nil
 }
 
-// Start starts the scheduler and logs the reaper's next run.
+// Start starts the scheduler and logs each task's next run.
 func (s *Schedule) Start() {
 	s.s.Start()
-	next, err := s.reap.NextRun()
-	if err != nil {
-		s.log.Error("❌ Deletion Reaper next run unknown", "err", err)
-		return
+	for _, t := range s.tasks {
+		next, err := s.jobs[t.Name].NextRun()
+		if err != nil {
+			s.log.Error("❌ "+t.Label+" next run unknown", "err", err)
+			continue
+		}
+		s.log.Info("⏰ "+t.Label+" scheduled", "nextRun", next)
 	}
-	s.log.Info("⏰ Deletion Reaper scheduled", "nextRun", next)
 }
 
-// NextRun is when the reaper runs next (zero before Start).
-func (s *Schedule) NextRun() (time.Time, error) { return s.reap.NextRun() }
+// NextRun is when the named task runs next (zero before Start).
+func (s *Schedule) NextRun(name string) (time.Time, error) {
+	j, ok := s.jobs[name]
+	if !ok {
+		return time.Time{}, fmt.Errorf("schedule: no task %q", name)
+	}
+	return j.NextRun()
+}
 
-// Shutdown stops the scheduler, waiting for a running reaper.
+// Entry is one task of a schedule, as a page that shows its next run sees
+// it.
+type Entry struct {
+	s    *Schedule
+	name string
+}
+
+// Entry returns the named task's entry.
+func (s *Schedule) Entry(name string) Entry { return Entry{s: s, name: name} }
+
+// NextRun is when the task runs next.
+func (e Entry) NextRun() (time.Time, error) { return e.s.NextRun(e.name) }
+
+// Shutdown stops the scheduler, waiting for running tasks.
 func (s *Schedule) Shutdown() error {
 	if err := s.s.Shutdown(); err != nil {
 		return fmt.Errorf("stop scheduler: %w", err)
