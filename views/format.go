@@ -186,6 +186,8 @@ type BoardQuery struct {
 	Status  shelter.Status
 	Sort    shelter.PetSort
 	Cursor  string
+	// Location selects one kennel or foster home.
+	Location string
 }
 
 // URL is the board's address for q; empty values are left out.
@@ -199,6 +201,9 @@ func (q BoardQuery) URL() string {
 	}
 	if q.Status != "" {
 		v.Set("status", string(q.Status))
+	}
+	if q.Location != "" {
+		v.Set("location", q.Location)
 	}
 	if q.Sort != "" && q.Sort != shelter.SortNewest {
 		v.Set("sort", string(q.Sort))
@@ -275,4 +280,12 @@ func plural(n int, one, many string) string {
 func (q BoardQuery) WithCursor(c string) BoardQuery {
 	q.Cursor = c
 	return q
+}
+
+// orDash shows "—" for a value not recorded.
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }

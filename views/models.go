@@ -10,6 +10,7 @@ import (
 // text so a rejected form shows it again, with the problems per field.
 type PetForm struct {
 	Name, Species, AgeMonths, Notes string
+	Intake                          IntakeForm
 	// Errors maps a field ("name", "species", "ageMonths", "notes") to
 	// its problem.
 	Errors map[string]string
@@ -20,7 +21,14 @@ func (f PetForm) Err(field string) string { return f.Errors[field] }
 
 // FormFromPet fills a form with a pet's current values.
 func FormFromPet(p *shelter.Pet) PetForm {
-	return PetForm{Name: p.Name, Species: string(p.Species), AgeMonths: itoa(p.AgeMonths), Notes: p.Notes}
+	return PetForm{Name: p.Name, Species: string(p.Species), AgeMonths: itoa(p.AgeMonths), Notes: p.Notes,
+		Intake: IntakeForm{Sex: string(p.Sex), Breed: p.Breed, Color: p.Color, Microchip: p.Microchip,
+			Location: p.Location, IntakeType: string(p.IntakeType)}}
+}
+
+// IntakeForm is the intake part of the add and edit forms, as typed.
+type IntakeForm struct {
+	Sex, Breed, Color, Microchip, Location, IntakeType string
 }
 
 // BoardData is the pets board.
@@ -28,6 +36,8 @@ type BoardData struct {
 	Q      BoardQuery
 	Page   *shelter.PetPage
 	Counts map[shelter.Status]int
+	// Locations are the kennels and foster homes the location filter offers.
+	Locations []string
 	// LastEventID is the newest event when the data was read; the live
 	// stream resumes after it.
 	LastEventID int64

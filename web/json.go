@@ -175,6 +175,26 @@ func petFieldsFromJSON(o *jsonObject, update bool) (petInput, error) {
 			} else {
 				add(k, msgString)
 			}
+		case "sex":
+			if v, ok := jsonString(raw); ok {
+				sx := shelter.Sex(v)
+				in.Fields.Intake.Sex = &sx
+			} else {
+				add(k, shelter.SexMessage)
+			}
+		case "intakeType":
+			if v, ok := jsonString(raw); ok {
+				it := shelter.IntakeType(v)
+				in.Fields.Intake.IntakeType = &it
+			} else {
+				add(k, shelter.IntakeTypeMessage)
+			}
+		case "breed", "color", "microchip", "location":
+			if v, ok := jsonString(raw); ok {
+				*intakeText(&in.Fields.Intake, k) = &v
+			} else {
+				add(k, msgString)
+			}
 		case "status":
 			if !update {
 				add(k, msgReadOnlyField+" (a new pet is always new)")
@@ -209,9 +229,22 @@ func petFieldsFromJSON(o *jsonObject, update bool) (petInput, error) {
 		return in, shelter.InvalidPayload(fe...)
 	}
 	if update && in.Fields.Empty() && in.Status == nil {
-		return in, shelter.Errorf(shelter.EINVALID, "Nothing to update: send at least one of name, species, ageMonths, notes, status")
+		return in, shelter.Errorf(shelter.EINVALID, "Nothing to update: send at least one of name, species, ageMonths, notes, sex, breed, color, microchip, location, intakeType, status")
 	}
 	return in, nil
+}
+
+// intakeText returns the field of f named by its JSON name.
+func intakeText(f *shelter.IntakeFields, name string) **string {
+	switch name {
+	case "breed":
+		return &f.Breed
+	case "color":
+		return &f.Color
+	case "microchip":
+		return &f.Microchip
+	}
+	return &f.Location
 }
 
 // statusMessage lists the statuses a PUT may name.
@@ -225,7 +258,8 @@ var statusMessage = func() string {
 
 // fieldOrder is the order field problems are reported in: the pet's own
 // fields first, the rest as they came.
-var fieldOrder = map[string]int{"name": 1, "species": 2, "ageMonths": 3, "notes": 4, "status": 5}
+var fieldOrder = map[string]int{"name": 1, "species": 2, "ageMonths": 3, "notes": 4,
+	"sex": 5, "breed": 6, "color": 7, "microchip": 8, "location": 9, "intakeType": 10, "status": 11}
 
 func sortFieldErrors(fe []shelter.FieldError) {
 	rank := func(f string) int {

@@ -18,11 +18,15 @@ const boardPageSize = 50
 // EINVALID.
 func boardQuery(c echo.Context) (views.BoardQuery, error) {
 	q := views.BoardQuery{
-		Query:   strings.TrimSpace(c.QueryParam("q")),
-		Species: shelter.Species(c.QueryParam("species")),
-		Status:  shelter.Status(c.QueryParam("status")),
-		Sort:    shelter.PetSort(c.QueryParam("sort")),
-		Cursor:  c.QueryParam("cursor"),
+		Query:    strings.TrimSpace(c.QueryParam("q")),
+		Species:  shelter.Species(c.QueryParam("species")),
+		Status:   shelter.Status(c.QueryParam("status")),
+		Sort:     shelter.PetSort(c.QueryParam("sort")),
+		Cursor:   c.QueryParam("cursor"),
+		Location: strings.TrimSpace(c.QueryParam("location")),
+	}
+	if utf8.RuneCountInString(q.Location) > shelter.MaxIntakeTextLen {
+		return q, shelter.Errorf(shelter.EINVALID, "Location is too long: at most %d characters", shelter.MaxIntakeTextLen)
 	}
 	if utf8.RuneCountInString(q.Query) > shelter.MaxNameLen {
 		return q, shelter.Errorf(shelter.EINVALID, "Search is too long: at most %d characters", shelter.MaxNameLen)
@@ -66,7 +70,7 @@ func (s *Server) boardData(c echo.Context, q views.BoardQuery) (views.BoardData,
 		return views.BoardData{}, err
 	}
 	page, err := s.pets.FindPets(ctx, shelter.PetFilter{
-		Status: q.Status, Species: q.Species, Query: q.Query,
+		Status: q.Status, Species: q.Species, Query: q.Query, Location: q.Location,
 		ExcludeDeleted: q.Status == "", Sort: q.Sort, Cursor: q.Cursor, Limit: boardPageSize,
 	})
 	if err != nil {
@@ -76,5 +80,9 @@ func (s *Server) boardData(c echo.Context, q views.BoardQuery) (views.BoardData,
 	if err != nil {
 		return views.BoardData{}, err
 	}
-	return views.BoardData{Q: q, Page: page, Counts: counts, LastEventID: last}, nil
+	locations, err := s.pets.FindPetLocations(ctx)
+	if err != nil {
+		return views.BoardData{}, err
+	}
+	return views.BoardData{Q: q, Page: page, Counts: counts, LastEventID: last, Locations: locations}, nil
 }

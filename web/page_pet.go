@@ -100,6 +100,7 @@ func (s *Server) handlePagePetEdit(c echo.Context) error {
 	ctx := c.Request().Context()
 	form, fields, bad := petForm(c, true)
 	var problems []shelter.FieldError
+	status := http.StatusBadRequest
 	if len(bad) > 0 {
 		problems = append(bad, checkForm(fields, true)...)
 	} else {
@@ -110,20 +111,21 @@ func (s *Server) handlePagePetEdit(c echo.Context) error {
 			}
 			return c.Redirect(http.StatusSeeOther, views.PetURL(p.ID))
 		}
-		if problems = shelter.ErrorFields(err); shelter.ErrorCode(err) != shelter.EINVALID || len(problems) == 0 {
+		if problems = shelter.ErrorFields(err); !formProblem(err) || len(problems) == 0 {
 			return err
 		}
+		status = codeStatus(err)
 	}
 	form = withErrors(form, problems)
 	if isHTMX(c) {
-		return Render(c, http.StatusBadRequest, views.EditForm(id, form))
+		return Render(c, status, views.EditForm(id, form))
 	}
 	d, err := s.petData(c, id)
 	if err != nil {
 		return err
 	}
 	d.Edit = form
-	return Render(c, http.StatusBadRequest, views.PetPage(s.layout(d.Pet.Name, views.NavNone), d))
+	return Render(c, status, views.PetPage(s.layout(d.Pet.Name, views.NavNone), d))
 }
 
 // handlePagePetDelete soft-deletes a pet (the page asked to confirm,

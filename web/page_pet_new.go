@@ -12,7 +12,23 @@ import (
 )
 
 // fieldLabels name a pet's fields as the forms label them.
-var fieldLabels = map[string]string{"name": "Name", "species": "Species", "ageMonths": "Age in months", "notes": "Notes", "status": "Status"}
+var fieldLabels = map[string]string{"name": "Name", "species": "Species", "ageMonths": "Age in months", "notes": "Notes", "status": "Status",
+	"sex": "Sex", "breed": "Breed", "color": "Colour", "microchip": "Microchip", "location": "Location", "intakeType": "Intake type"}
+
+// formProblem reports whether err is one a form shows next to its fields:
+// invalid input, or a conflict over one field (a microchip in use).
+func formProblem(err error) bool {
+	code := shelter.ErrorCode(err)
+	return code == shelter.EINVALID || code == shelter.ECONFLICT
+}
+
+// codeStatus is the HTTP status of a form's problem.
+func codeStatus(err error) int {
+	if shelter.ErrorCode(err) == shelter.ECONFLICT {
+		return http.StatusConflict
+	}
+	return http.StatusBadRequest
+}
 
 func fieldLabel(f string) string {
 	if l, ok := fieldLabels[f]; ok {
@@ -30,6 +46,10 @@ func petForm(c echo.Context, edit bool) (views.PetForm, shelter.PetFields, []she
 		Species:   c.FormValue("species"),
 		AgeMonths: strings.TrimSpace(c.FormValue("ageMonths")),
 		Notes:     c.FormValue("notes"),
+		Intake: views.IntakeForm{
+			Sex: c.FormValue("sex"), Breed: c.FormValue("breed"), Color: c.FormValue("color"),
+			Microchip: c.FormValue("microchip"), Location: c.FormValue("location"), IntakeType: c.FormValue("intakeType"),
+		},
 	}
 	var (
 		f    shelter.PetFields
@@ -55,6 +75,9 @@ func petForm(c echo.Context, edit bool) (views.PetForm, shelter.PetFields, []she
 	}
 	notes := form.Notes
 	f.Notes = &notes
+	in := form.Intake
+	sex, it := shelter.Sex(in.Sex), shelter.IntakeType(in.IntakeType)
+	f.Intake = shelter.IntakeFields{Sex: &sex, Breed: &in.Breed, Color: &in.Color, Microchip: &in.Microchip, Location: &in.Location, IntakeType: &it}
 	return form, f, bad
 }
 
@@ -96,6 +119,7 @@ func (s *Server) handlePagePetCreate(c echo.Context) error {
 	}
 	form, fields, bad := petForm(c, false)
 	var problems []shelter.FieldError
+	status := http.StatusBadRequest
 	if len(bad) > 0 {
 		problems = append(bad, checkForm(fields, false)...)
 	} else {
@@ -103,13 +127,14 @@ func (s *Server) handlePagePetCreate(c echo.Context) error {
 		if err == nil {
 			return seeOther(c, views.PetURL(p.ID))
 		}
-		if problems = shelter.ErrorFields(err); shelter.ErrorCode(err) != shelter.EINVALID || len(problems) == 0 {
+		if problems = shelter.ErrorFields(err); !formProblem(err) || len(problems) == 0 {
 			return err
 		}
+		status = codeStatus(err)
 	}
 	form = withErrors(form, problems)
 	if isHTMX(c) {
-		return Render(c, http.StatusBadRequest, views.NewPetForm(form))
+		return Render(c, status, views.NewPetForm(form))
 	}
-	return Render(c, http.StatusBadRequest, views.NewPetPage(s.layout("Add a pet", views.NavNew), form))
+	return Render(c, status, views.NewPetPage(s.layout("Add a pet", views.NavNew), form))
 }

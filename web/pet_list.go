@@ -18,7 +18,7 @@ const InvalidQueryMessage = "Invalid query parameters"
 // Link header to the next page.
 func (s *Server) handlePetList(c echo.Context) error {
 	q := c.QueryParams()
-	f := shelter.PetFilter{Sort: shelter.SortID, Query: q.Get("q"), Cursor: q.Get("cursor")}
+	f := shelter.PetFilter{Sort: shelter.SortID, Query: q.Get("q"), Location: q.Get("location"), Cursor: q.Get("cursor")}
 	var fe []shelter.FieldError
 	if v := q.Get("status"); v != "" {
 		if f.Status = shelter.Status(v); !f.Status.Valid() {
@@ -46,7 +46,7 @@ func (s *Server) handlePetList(c echo.Context) error {
 	h.Set("X-Total-Count", strconv.Itoa(page.Total))
 	if page.NextCursor != "" {
 		next := url.Values{}
-		for _, k := range []string{"status", "species", "q", "limit"} {
+		for _, k := range []string{"status", "species", "q", "location", "limit"} {
 			if v := q.Get(k); v != "" {
 				next.Set(k, v)
 			}

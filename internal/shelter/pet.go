@@ -32,6 +32,8 @@ type Pet struct {
 	DeletedAt     int64    `json:"deletedAt,omitempty"`
 	PurgeAt       int64    `json:"purgeAt,omitempty"`
 	Profile       *Profile `json:"profile,omitempty"`
+	// Intake is what staff recorded at the door (sex, breed, microchip…).
+	Intake
 
 	// StatusBeforeDelete is the status a restore brings back.
 	StatusBeforeDelete Status `json:"-"`
@@ -68,11 +70,13 @@ type PetFields struct {
 	Species   *Species
 	AgeMonths *int
 	Notes     *string
+	// Intake holds the optional intake fields.
+	Intake IntakeFields
 }
 
 // Empty reports whether no field is set.
 func (f PetFields) Empty() bool {
-	return f.Name == nil && f.Species == nil && f.AgeMonths == nil && f.Notes == nil
+	return f.Name == nil && f.Species == nil && f.AgeMonths == nil && f.Notes == nil && f.Intake.Empty()
 }
 
 // Normalize trims the name and the notes in place.
@@ -85,6 +89,7 @@ func (f *PetFields) Normalize() {
 		s := strings.TrimSpace(*f.Notes)
 		f.Notes = &s
 	}
+	f.Intake.Normalize()
 }
 
 // ValidateCreate checks the fields of a new pet: name, species and ageMonths
@@ -130,6 +135,7 @@ func (f PetFields) validate(create bool) error {
 	if f.Notes != nil && utf8.RuneCountInString(*f.Notes) > MaxNotesLen {
 		fe = append(fe, FieldError{"notes", "must be at most 2000 characters"})
 	}
+	fe = append(fe, f.Intake.Problems()...)
 	if len(fe) > 0 {
 		return InvalidPayload(fe...)
 	}

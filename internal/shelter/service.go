@@ -32,8 +32,11 @@ const (
 type PetFilter struct {
 	Status  Status
 	Species Species
-	// Query matches names that contain it, case-insensitively.
+	// Query matches names that contain it, case-insensitively, and the
+	// exact microchip number.
 	Query string
+	// Location selects the pets at one kennel or foster home.
+	Location string
 	// ExcludeDeleted leaves soft-deleted pets out (the API includes them).
 	ExcludeDeleted bool
 	Sort           PetSort
@@ -58,6 +61,8 @@ type PetService interface {
 	FindPetByID(ctx context.Context, id string) (*Pet, error)
 	FindPets(ctx context.Context, f PetFilter) (*PetPage, error)
 	CountPetsByStatus(ctx context.Context) (map[Status]int, error)
+	// FindPetLocations lists the locations of the pets not deleted.
+	FindPetLocations(ctx context.Context) ([]string, error)
 	// CreatePet stores a new pet with status new and enqueues its
 	// background jobs in the same transaction.
 	CreatePet(ctx context.Context, o Origin, f PetFields) (*Pet, error)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +16,8 @@ import (
 )
 
 const petColumns = `id, name, species, age_months, status, notes, next_feeding_at,
-	deleted_at, purge_at, status_before_delete, deleted_namespace, profile, created_at, updated_at`
+	deleted_at, purge_at, status_before_delete, deleted_namespace, profile, created_at, updated_at,
+	sex, breed, color, microchip, location, intake_type`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -26,7 +28,8 @@ func scanPet(row scanner) (*shelter.Pet, error) {
 		profile sql.NullString
 	)
 	if err := row.Scan(&id, &p.Name, &p.Species, &p.AgeMonths, &p.Status, &p.Notes, &p.NextFeedingAt,
-		&p.DeletedAt, &p.PurgeAt, &p.StatusBeforeDelete, &p.DeletedNamespace, &profile, &p.CreatedAt, &p.UpdatedAt); err != nil {
+		&p.DeletedAt, &p.PurgeAt, &p.StatusBeforeDelete, &p.DeletedNamespace, &profile, &p.CreatedAt, &p.UpdatedAt,
+		&p.Sex, &p.Breed, &p.Color, &p.Microchip, &p.Location, &p.IntakeType); err != nil {
 		return nil, err
 	}
 	p.ID = strconv.FormatInt(id, 10)
@@ -174,7 +177,12 @@ func (s *Store) FindPets(ctx context.Context, f shelter.PetFilter) (*shelter.Pet
 		where, args = append(where, "species = ?"), append(args, f.Species)
 	}
 	if f.Query != "" {
-		where, args = append(where, `name LIKE ? ESCAPE '\'`), append(args, "%"+likeEscape(f.Query)+"%")
+		// By name, or by the exact microchip number.
+		where = append(where, `(name LIKE ? ESCAPE '\' OR microchip = ?)`)
+		args = append(args, "%"+likeEscape(f.Query)+"%", shelter.NormalizeMicrochip(f.Query))
+	}
+	if f.Location != "" {
+		where, args = append(where, "location = ? COLLATE NOCASE"), append(args, f.Location)
 	}
 	if f.ExcludeDeleted {
 		where = append(where, "status <> 'deleted'")
@@ -257,8 +265,9 @@ func dbErrOrNil(op string, err error) error {
 	return nil
 }
 
-const insertPetSQL = `INSERT INTO pets (name, species, age_months, status, notes, created_at, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?)`
+const insertPetSQL = `INSERT INTO pets (name, species, age_months, status, notes, created_at, updated_at,
+	sex, breed, color, microchip, location, intake_type)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreatePet stores a new pet with status new, records pet.created and
 // enqueues the create jobs, all in one transaction.
@@ -274,7 +283,12 @@ func (s *Store) CreatePet(ctx context.Context, o shelter.Origin, f shelter.PetFi
 		if f.Notes != nil {
 			p.Notes = *f.Notes
 		}
-		res, err := tx.execPrepared(ctx, insertPetSQL, p.Name, p.Species, p.AgeMonths, p.Status, p.Notes, now, now)
+		f.Intake.Apply(&p.Intake)
+		if err := checkMicrochipTx(ctx, tx, p.Microchip, ""); err != nil {
+			return err
+		}
+		res, err := tx.execPrepared(ctx, insertPetSQL, p.Name, p.Species, p.AgeMonths, p.Status, p.Notes, now, now,
+			p.Sex, p.Breed, p.Color, p.Microchip, p.Location, p.IntakeType)
 		if err != nil {
 			return dbErr("insert pet", err)
 		}
@@ -369,12 +383,21 @@ func (s *Store) updateFieldsTx(ctx context.Context, tx *txn, o shelter.Origin, p
 	if f.Notes != nil && *f.Notes != p.Notes {
 		p.Notes, changed["notes"] = *f.Notes, *f.Notes
 	}
+	intake := f.Intake.Apply(&p.Intake)
+	maps.Copy(changed, intake)
 	if len(changed) == 0 {
 		return nil
 	}
+	if _, ok := intake["microchip"]; ok {
+		if err := checkMicrochipTx(ctx, tx, p.Microchip, p.ID); err != nil {
+			return err
+		}
+	}
 	p.UpdatedAt = max(s.nowMillis(), p.UpdatedAt)
-	if _, err := tx.ExecContext(ctx, `UPDATE pets SET name = ?, species = ?, age_months = ?, notes = ?, updated_at = ? WHERE id = ?`,
-		p.Name, p.Species, p.AgeMonths, p.Notes, p.UpdatedAt, p.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE pets SET name = ?, species = ?, age_months = ?, notes = ?, updated_at = ?,
+		sex = ?, breed = ?, color = ?, microchip = ?, location = ?, intake_type = ? WHERE id = ?`,
+		p.Name, p.Species, p.AgeMonths, p.Notes, p.UpdatedAt,
+		p.Sex, p.Breed, p.Color, p.Microchip, p.Location, p.IntakeType, p.ID); err != nil {
 		return dbErr("update pet", err)
 	}
 	if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventPetUpdated),
@@ -557,4 +580,46 @@ func mustJSON(v any) json.RawMessage {
 		panic(fmt.Sprintf("store: marshal %T: %v", v, err)) // only maps of plain values reach here
 	}
 	return b
+}
+
+// checkMicrochipTx refuses a microchip that another pet not purged already
+// has: ECONFLICT naming that pet. except is the pet being edited.
+func checkMicrochipTx(ctx context.Context, tx *txn, chip, except string) error {
+	if chip == "" {
+		return nil
+	}
+	var (
+		id   int64
+		name string
+	)
+	exceptID, _ := strconv.ParseInt(except, 10, 64) // "" (a new pet) is 0
+	err := tx.QueryRowContext(ctx, `SELECT id, name FROM pets WHERE microchip = ? AND id <> ?`, chip, exceptID).Scan(&id, &name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return dbErr("check microchip", err)
+	}
+	return &shelter.Error{Code: shelter.ECONFLICT,
+		Message: fmt.Sprintf("Microchip %s already belongs to %s (pet %d)", chip, name, id),
+		Fields:  []shelter.FieldError{{Field: "microchip", Message: fmt.Sprintf("already belongs to %s (pet %d)", name, id)}}}
+}
+
+// FindPetLocations returns the locations recorded for pets not deleted,
+// each once, in alphabetical order (the board's location filter).
+func (s *Store) FindPetLocations(ctx context.Context) ([]string, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT DISTINCT location COLLATE NOCASE FROM pets
+		WHERE location <> '' AND status <> 'deleted' ORDER BY location COLLATE NOCASE`)
+	if err != nil {
+		return nil, dbErr("list locations", err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return nil, dbErr("list locations", err)
+		}
+		out = append(out, l)
+	}
+	return out, dbErrOrNil("list locations", rows.Err())
 }
