@@ -8,9 +8,10 @@ type Access int
 // Access levels. Every route not named in accessTable is AccessStaff, so
 // that a route added without thought is closed to strangers.
 const (
-	AccessStaff  Access = iota // any signed-in account or token
-	AccessPublic               // anyone
-	AccessAdmin                // admins and admin tokens only
+	AccessStaff   Access = iota // any signed-in account or token
+	AccessPublic                // anyone
+	AccessAdmin                 // admins and admin tokens only
+	AccessMetrics               // admins, admin tokens, and the metrics token (METRICS_TOKEN)
 )
 
 func (a Access) String() string {
@@ -19,6 +20,8 @@ func (a Access) String() string {
 		return "public"
 	case AccessAdmin:
 		return "admin"
+	case AccessMetrics:
+		return "metrics"
 	}
 	return "staff"
 }
@@ -35,6 +38,8 @@ var accessTable = map[string]Access{
 	"GET /static/*":     AccessPublic,
 	"GET /favicon.ico":  AccessPublic,
 	"GET /robots.txt":   AccessPublic,
+	"GET /readyz":       AccessPublic,
+	"GET /metrics":      AccessMetrics,
 	"GET /openapi.json": AccessPublic,
 
 	"GET /staff":               AccessAdmin,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"net/url"
 	"strings"
@@ -158,6 +159,12 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		c.Response().Header().Set("Cache-Control", "no-store")
+		if access == AccessMetrics && s.metricsToken != "" {
+			if tok, present, _ := bearer(c.Request()); present &&
+				subtle.ConstantTimeCompare([]byte(tok), []byte(s.metricsToken)) == 1 {
+				return next(c) // the scraper's token: no account behind it
+			}
+		}
 		p, err := s.identify(c)
 		if err != nil {
 			return err
@@ -166,7 +173,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return s.unauthenticated(c)
 		}
 		c.SetRequest(c.Request().WithContext(shelter.NewContextWithPrincipal(c.Request().Context(), p)))
-		if access == AccessAdmin && p.Role() != shelter.RoleAdmin {
+		if (access == AccessAdmin || access == AccessMetrics) && p.Role() != shelter.RoleAdmin {
 			return errAdminOnly()
 		}
 		return next(c)
@@ -258,8 +265,11 @@ func csrf() echo.MiddlewareFunc {
 				if p := principal(c); p != nil && p.Token != nil {
 					return true
 				}
-				path := c.Path()
-				return path == "/healthz" || path == "/static/*" || path == "/openapi.json"
+				switch c.Path() {
+				case "/healthz", "/readyz", "/metrics", "/static/*", "/openapi.json", "/favicon.ico", "/robots.txt":
+					return true
+				}
+				return false
 			},
 			TokenLookup:    "header:" + csrfHeader + ",form:" + csrfField,
 			CookieName:     csrfCookie,

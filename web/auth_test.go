@@ -161,7 +161,7 @@ func TestRouteInventory(t *testing.T) {
 		for _, accept := range []string{"application/json", "text/html"} {
 			a := e.call(t, rt.Method, path, nil, map[string]string{"Accept": accept})
 			api := strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/js/") || strings.HasPrefix(path, "/ts/") ||
-				strings.HasPrefix(path, "/py/") || path == "/events/stream"
+				strings.HasPrefix(path, "/py/") || path == "/events/stream" || path == "/metrics"
 			switch {
 			case a.Status >= 200 && a.Status < 300:
 				t.Errorf("%s %s (%s) without credentials: %d — the route is open", rt.Method, path, accept, a.Status)
@@ -172,7 +172,7 @@ func TestRouteInventory(t *testing.T) {
 				t.Errorf("%s %s without credentials: %d Location %q, want 303 to /login", rt.Method, path, a.Status, a.Header.Get("Location"))
 			}
 		}
-		if access == web.AccessAdmin {
+		if access == web.AccessAdmin || access == web.AccessMetrics {
 			for name, h := range map[string]map[string]string{
 				"staff token":   {"bearer": e.Staff.Token, "Accept": "application/json"},
 				"staff session": {"session": e.Staff.Session, "Sec-Fetch-Site": "same-origin", "Accept": "text/html"},
@@ -200,7 +200,7 @@ func TestRouteInventory(t *testing.T) {
 	// The public list is exactly this: the test fails when it grows.
 	pub := web.PublicRoutes()
 	slices.Sort(pub)
-	want := []string{"GET /favicon.ico", "GET /healthz", "GET /login", "GET /openapi.json", "GET /robots.txt", "GET /setup", "GET /static/*", "POST /login", "POST /setup"}
+	want := []string{"GET /favicon.ico", "GET /healthz", "GET /login", "GET /openapi.json", "GET /readyz", "GET /robots.txt", "GET /setup", "GET /static/*", "POST /login", "POST /setup"}
 	if !slices.Equal(pub, want) {
 		t.Errorf("public routes %q, want %q", pub, want)
 	}

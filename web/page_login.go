@@ -78,6 +78,9 @@ func (s *Server) handleLogin(c echo.Context) error {
 		default:
 			return err
 		}
+		if s.observer != nil {
+			s.observer.SignInFailed()
+		}
 		d.Error = shelter.ErrorMessage(err)
 		return Render(c, status, views.LoginPage(s.layout("Sign in", views.NavNone), d))
 	}

@@ -79,7 +79,7 @@ func isAPIPath(p string) bool {
 			return true
 		}
 	}
-	return p == "/healthz" || p == "/openapi.json" || p == "/events/stream"
+	return p == "/healthz" || p == "/readyz" || p == "/metrics" || p == "/openapi.json" || p == "/events/stream"
 }
 
 // wantsHTML reports whether an error should be answered with HTML: a

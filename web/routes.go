@@ -11,6 +11,8 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	e.GET("/healthz", s.handleHealth)
+	e.GET("/readyz", s.handleReady)
+	e.GET("/metrics", s.handleMetrics)
 
 	// The JSON API, the same under every namespace: the route prefix names
 	// the events a request causes.

@@ -60,6 +60,28 @@ type Deps struct {
 	// (TRUST_PROXY_HEADERS); otherwise the connection decides the client's
 	// address and scheme.
 	TrustProxy bool
+
+	// Operations.
+	// Observer counts requests and failed sign-ins (the metrics); nil
+	// counts nothing.
+	Observer Observer
+	// Metrics serves GET /metrics to admins, and to MetricsToken when it is
+	// set; nil answers 404.
+	Metrics      http.Handler
+	MetricsToken string
+	// AccessLog logs one line per request at info (ACCESS_LOG).
+	AccessLog bool
+	// Ready reports whether the server is ready for traffic (/readyz):
+	// migrated, jobs running, not stopping. Nil: always ready.
+	Ready func() bool
+	// Version is the build's version, shown by /healthz.
+	Version string
+}
+
+// Observer is told about each answered request and each failed sign-in.
+type Observer interface {
+	ObserveHTTP(method, route string, status int, d time.Duration)
+	SignInFailed()
 }
 
 // Server is the HTTP server of the API and the dashboard.
@@ -81,6 +103,14 @@ type Server struct {
 	heartbeat  time.Duration
 
 	accounts Accounts
+
+	// Operations.
+	observer     Observer
+	metrics      http.Handler
+	metricsToken string
+	accessLog    bool
+	ready        func() bool
+	version      string
 }
 
 // New builds the server and registers every route.
@@ -91,6 +121,7 @@ func New(d Deps) *Server {
 	}
 	s.live, s.purgeAfter, s.jobs, s.profiles, s.now = d.Live, d.PurgeAfter, d.Jobs, d.Profiles, d.Now
 	s.accounts, s.reap, s.heartbeat = d.Accounts, d.Reaper, d.StreamHeartbeat
+	s.observer, s.metrics, s.metricsToken, s.accessLog, s.ready, s.version = d.Observer, d.Metrics, d.MetricsToken, d.AccessLog, d.Ready, d.Version
 	if s.heartbeat <= 0 {
 		s.heartbeat = streamHeartbeat
 	}
@@ -107,6 +138,8 @@ func New(d Deps) *Server {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	setClientExtractors(e, d.TrustProxy)
+	// First, so that it sees every answer, errors and panics included.
+	e.Use(s.observe)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		s.log.Error("panic in handler", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
 		return err

@@ -35,6 +35,8 @@ type Options struct {
 	// Sync is the database's synchronous setting for Open (DB_SYNC): full
 	// (the default) or normal.
 	Sync string
+	// OnBatch, when set, is told the size of each group commit (metrics).
+	OnBatch func(n int)
 }
 
 // Store implements shelter.PetService and shelter.EventService over SQLite.
@@ -45,6 +47,7 @@ type Store struct {
 	maxAtt     int
 	now        func() time.Time
 	log        *slog.Logger
+	onBatch    func(n int)
 
 	mu        sync.Mutex
 	onEnqueue []func()
@@ -73,7 +76,7 @@ var (
 
 // New returns a Store over an open database.
 func New(d *db.DB, o Options) *Store {
-	s := &Store{db: d, purgeAfter: o.PurgeAfter, createJobs: o.CreateJobs, maxAtt: o.MaxAttempts, now: o.Now, log: o.Logger}
+	s := &Store{db: d, purgeAfter: o.PurgeAfter, createJobs: o.CreateJobs, maxAtt: o.MaxAttempts, now: o.Now, log: o.Logger, onBatch: o.OnBatch}
 	if s.purgeAfter <= 0 {
 		s.purgeAfter = 720 * time.Hour
 	}
@@ -272,6 +275,9 @@ func (s *Store) commitNext() bool {
 
 // commitBatch runs each caller under a savepoint and commits once.
 func (s *Store) commitBatch(batch []*txRequest) {
+	if s.onBatch != nil {
+		s.onBatch(len(batch))
+	}
 	ctx := context.Background()
 	fail := func(err error) {
 		for _, r := range batch {

@@ -1,0 +1,49 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// unmatchedRoute labels requests no route matched, so that scanners
+// probing random paths cannot grow the metrics without bound.
+const unmatchedRoute = "unmatched"
+
+// observe answers the request, then counts it (Observer) and logs its
+// access line (AccessLog): method, path without the query (where secrets
+// such as the setup token travel), status, duration, bytes, client and
+// actor.
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		if err := next(c); err != nil {
+			c.Error(err) // the one error handler writes the answer now, so its status is known
+		}
+		if s.observer == nil && !s.accessLog {
+			return nil
+		}
+		d := time.Since(start)
+		req, res := c.Request(), c.Response()
+		route := c.Path()
+		if route == "" || route == "/*" || (res.Status == http.StatusNotFound && c.Handler() == nil) {
+			route = unmatchedRoute
+		}
+		if s.observer != nil {
+			s.observer.ObserveHTTP(req.Method, route, res.Status, d)
+		}
+		if s.accessLog {
+			actor := "-"
+			if p := principal(c); p != nil && p.Actor() != "" {
+				actor = p.Actor()
+			}
+			s.log.LogAttrs(req.Context(), slog.LevelInfo, "http",
+				slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.String("route", route),
+				slog.Int("status", res.Status), slog.Duration("duration", d), slog.Int64("bytes", res.Size),
+				slog.String("ip", c.RealIP()), slog.String("actor", actor))
+		}
+		return nil
+	}
+}
