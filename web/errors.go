@@ -15,6 +15,7 @@ import (
 // place that does.
 var codes = map[string]int{
 	shelter.ECONFLICT:       http.StatusConflict,
+	shelter.EPRECONDITION:   http.StatusPreconditionFailed,
 	shelter.EINVALID:        http.StatusBadRequest,
 	shelter.ENOTFOUND:       http.StatusNotFound,
 	shelter.ETOOLARGE:       http.StatusRequestEntityTooLarge,

@@ -116,6 +116,7 @@ const (
 var readOnlyFields = map[string]bool{
 	"id": true, "createdAt": true, "updatedAt": true, "nextFeedingAt": true,
 	"deletedAt": true, "purgeAt": true, "profile": true,
+	"lastFedAt": true, "feeding": true, "version": true, "statusChangedAt": true, "statusNote": true,
 }
 
 // petInput is what a create or an update asks for.
@@ -123,6 +124,14 @@ type petInput struct {
 	Fields shelter.PetFields
 	// Status is the status asked for (updates only); nil when absent.
 	Status *shelter.Status
+	// Note and Adopter go with Status (updates only).
+	Note    string
+	Adopter *shelter.Adopter
+}
+
+// update is the input as the store's PetUpdate.
+func (in petInput) update(ifVersion int64) shelter.PetUpdate {
+	return shelter.PetUpdate{Fields: in.Fields, Status: in.Status, Note: in.Note, Adopter: in.Adopter, IfVersion: ifVersion}
 }
 
 // petFieldsFromJSON reads the pet fields of a create (update false) or an
@@ -195,6 +204,28 @@ func petFieldsFromJSON(o *jsonObject, update bool) (petInput, error) {
 			} else {
 				add(k, msgString)
 			}
+		case "feedingIntervalMinutes":
+			if n, ok := jsonWholeNumber(raw, 0, shelter.MaxFeedingIntervalMinutes); ok {
+				in.Fields.FeedingIntervalMinutes = &n
+			} else {
+				add(k, shelter.FeedingIntervalMessage)
+			}
+		case "note":
+			if !update {
+				add(k, msgUnknownField+" (a note goes with a status change)")
+			} else if s, ok := jsonString(raw); ok {
+				in.Note = s
+			} else {
+				add(k, msgString)
+			}
+		case "adopter":
+			if !update {
+				add(k, msgUnknownField+" (an applicant goes with \"status\": \"pending\")")
+			} else if a, field, msg := jsonAdopter(raw); msg == "" {
+				in.Adopter = a
+			} else {
+				add(field, msg)
+			}
 		case "status":
 			if !update {
 				add(k, msgReadOnlyField+" (a new pet is always new)")
@@ -217,7 +248,9 @@ func petFieldsFromJSON(o *jsonObject, update bool) (petInput, error) {
 	in.Fields.Normalize()
 	var verr error
 	if update {
-		verr = in.Fields.ValidateUpdate()
+		u := in.update(0)
+		verr = u.Validate()
+		in.Note, in.Adopter = u.Note, u.Adopter
 	} else {
 		verr = in.Fields.ValidateCreate()
 	}
@@ -229,7 +262,7 @@ func petFieldsFromJSON(o *jsonObject, update bool) (petInput, error) {
 		return in, shelter.InvalidPayload(fe...)
 	}
 	if update && in.Fields.Empty() && in.Status == nil {
-		return in, shelter.Errorf(shelter.EINVALID, "Nothing to update: send at least one of name, species, ageMonths, notes, sex, breed, color, microchip, location, intakeType, status")
+		return in, shelter.Errorf(shelter.EINVALID, "Nothing to update: send at least one of name, species, ageMonths, notes, sex, breed, color, microchip, location, intakeType, feedingIntervalMinutes, status")
 	}
 	return in, nil
 }
@@ -259,7 +292,8 @@ var statusMessage = func() string {
 // fieldOrder is the order field problems are reported in: the pet's own
 // fields first, the rest as they came.
 var fieldOrder = map[string]int{"name": 1, "species": 2, "ageMonths": 3, "notes": 4,
-	"sex": 5, "breed": 6, "color": 7, "microchip": 8, "location": 9, "intakeType": 10, "status": 11}
+	"sex": 5, "breed": 6, "color": 7, "microchip": 8, "location": 9, "intakeType": 10, "feedingIntervalMinutes": 11,
+	"status": 12, "note": 13, "adopter": 14}
 
 func sortFieldErrors(fe []shelter.FieldError) {
 	rank := func(f string) int {
@@ -309,4 +343,31 @@ func bindPetInput(c echo.Context, update bool) (petInput, error) {
 		return petInput{}, err
 	}
 	return petFieldsFromJSON(o, update)
+}
+
+// jsonAdopter reads an applicant: an object of name, email and phone
+// strings. A problem is returned as its field and message.
+func jsonAdopter(raw json.RawMessage) (*shelter.Adopter, string, string) {
+	o, err := parseJSONObject(raw)
+	if err != nil {
+		return nil, "adopter", "must be an object {name, email, phone}"
+	}
+	a := &shelter.Adopter{}
+	for _, k := range o.keys {
+		v, ok := jsonString(o.values[k])
+		if !ok {
+			return nil, "adopter." + k, msgString
+		}
+		switch k {
+		case "name":
+			a.Name = v
+		case "email":
+			a.Email = v
+		case "phone":
+			a.Phone = v
+		default:
+			return nil, "adopter." + k, msgUnknownField
+		}
+	}
+	return a, "", ""
 }

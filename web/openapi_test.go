@@ -71,7 +71,7 @@ func TestOpenAPIServed(t *testing.T) {
 // the server does not give, but a drifted server might, are refused.
 func TestValidatorCatchesDrift(t *testing.T) {
 	a := newAPI(t, store.Options{})
-	pet := `{"id":"1","name":"Rex","species":"dog","ageMonths":2,"status":"new","createdAt":1,"updatedAt":1}`
+	pet := `{"id":"1","name":"Rex","species":"dog","ageMonths":2,"status":"new","createdAt":1,"updatedAt":1,"feedingIntervalMinutes":1440,"version":1}`
 	jsonHeader := func(extra ...string) http.Header {
 		h := http.Header{"Content-Type": {"application/json"}}
 		for i := 0; i+1 < len(extra); i += 2 {
@@ -145,7 +145,7 @@ func TestValidatorCatchesDrift(t *testing.T) {
 // one the error table can produce.
 func TestOpenAPIStatusesMatchErrors(t *testing.T) {
 	a := newAPI(t, store.Options{})
-	allowed := []string{"200", "201", "202", "400", "401", "403", "404", "409", "413", "415", "501", "503"}
+	allowed := []string{"200", "201", "202", "400", "401", "403", "404", "409", "412", "413", "415", "501", "503"}
 	for path, item := range a.doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			for code := range op.Responses.Map() {

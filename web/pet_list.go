@@ -30,6 +30,11 @@ func (s *Server) handlePetList(c echo.Context) error {
 			fe = append(fe, shelter.FieldError{Field: "species", Message: shelter.SpeciesMessage})
 		}
 	}
+	if v := q.Get("feeding"); v != "" {
+		if f.Feeding = shelter.FeedingState(v); f.Feeding != shelter.FeedingDue && f.Feeding != shelter.FeedingOverdue {
+			fe = append(fe, shelter.FieldError{Field: "feeding", Message: "must be due or overdue"})
+		}
+	}
 	limit, ferr := queryLimit(q)
 	if ferr != nil {
 		fe = append(fe, *ferr)
@@ -46,7 +51,7 @@ func (s *Server) handlePetList(c echo.Context) error {
 	h.Set("X-Total-Count", strconv.Itoa(page.Total))
 	if page.NextCursor != "" {
 		next := url.Values{}
-		for _, k := range []string{"status", "species", "q", "location", "limit"} {
+		for _, k := range []string{"status", "species", "feeding", "q", "location", "limit"} {
 			if v := q.Get(k); v != "" {
 				next.Set(k, v)
 			}

@@ -25,7 +25,9 @@ type statusChange struct {
 
 // handlePetUpdate answers PUT /{ns}/pets/:id. Fields alone: 200 with the
 // pet. With a status: 202 with the orchestrator's answer; a rejected
-// transition changes nothing, not even the fields sent with it.
+// transition changes nothing, not even the fields sent with it. A status
+// may carry a "note" and, for pending, an "adopter". With If-Match, a pet
+// whose version differs is left alone: 412 with the pet as it is.
 func (s *Server) handlePetUpdate(ns string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		o, err := origin(c, ns)
@@ -36,10 +38,11 @@ func (s *Server) handlePetUpdate(ns string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		p, d, err := s.pets.UpdatePet(c.Request().Context(), o, c.Param("id"), in.Fields, in.Status)
+		p, d, err := s.pets.UpdatePetWith(c.Request().Context(), o, c.Param("id"), in.update(ifMatch(c)))
 		if err != nil {
-			return err
+			return s.answerStale(c, err)
 		}
+		c.Response().Header().Set("ETag", etag(p))
 		if d == nil {
 			return c.JSON(http.StatusOK, p)
 		}

@@ -27,9 +27,12 @@ func (s *Server) routes() {
 		g.POST("/:id/restore", s.handlePetRestore(ns))
 		g.POST("/:id/profile", s.handlePetProfile(ns))
 		g.GET("/:id/events", s.handlePetEvents)
+		g.POST("/:id/feedings", s.handlePetFeedingCreate(ns))
+		g.GET("/:id/feedings", s.handlePetFeedingList)
 	}
 	e.GET("/api/pets/export", s.handlePetExport)
 	e.GET("/api/events", s.handleEventList)
+	e.GET("/api/today", s.handleToday)
 	e.GET("/api/jobs", s.handleJobList)
 	e.POST("/api/jobs/:id/retry", s.handleJobRetry)
 	e.POST("/api/reaper/run", s.handleReaperRun)

@@ -28,8 +28,11 @@ type Pinger interface {
 type Deps struct {
 	Pets   shelter.PetService
 	Events shelter.EventService
-	DB     Pinger
-	Logger *slog.Logger
+	// Feedings records feedings and reads the Today page; nil takes Pets
+	// when it has them (the store does).
+	Feedings shelter.FeedingService
+	DB       Pinger
+	Logger   *slog.Logger
 
 	// Live wakes the dashboard's live streams; main wires the store's
 	// OnEvent hook to its Notify. Nil: a broker nobody notifies.
@@ -86,11 +89,12 @@ type Observer interface {
 
 // Server is the HTTP server of the API and the dashboard.
 type Server struct {
-	echo   *echo.Echo
-	pets   shelter.PetService
-	events shelter.EventService
-	db     Pinger
-	log    *slog.Logger
+	echo     *echo.Echo
+	pets     shelter.PetService
+	events   shelter.EventService
+	feedings shelter.FeedingService
+	db       Pinger
+	log      *slog.Logger
 
 	// The dashboard's.
 	live       *Broker
@@ -122,6 +126,9 @@ func New(d Deps) *Server {
 	s.live, s.purgeAfter, s.jobs, s.profiles, s.now = d.Live, d.PurgeAfter, d.Jobs, d.Profiles, d.Now
 	s.accounts, s.reap, s.heartbeat = d.Accounts, d.Reaper, d.StreamHeartbeat
 	s.observer, s.metrics, s.metricsToken, s.accessLog, s.ready, s.version = d.Observer, d.Metrics, d.MetricsToken, d.AccessLog, d.Ready, d.Version
+	if s.feedings = d.Feedings; s.feedings == nil {
+		s.feedings, _ = d.Pets.(shelter.FeedingService)
+	}
 	if s.heartbeat <= 0 {
 		s.heartbeat = streamHeartbeat
 	}

@@ -58,3 +58,12 @@ type Event struct {
 	Data      json.RawMessage `json:"data,omitempty"`
 	CreatedAt int64           `json:"createdAt"`
 }
+
+// Events of the feeding rounds.
+const (
+	// EventPetFed is a feeding staff recorded ({ns}.pet.fed).
+	EventPetFed = "pet.fed"
+	// EventFeedingOverdue is a missed feeding the sweep found
+	// (system.feeding.overdue), once per pet per missed feeding.
+	EventFeedingOverdue = "feeding.overdue"
+)

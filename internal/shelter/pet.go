@@ -35,6 +35,27 @@ type Pet struct {
 	// Intake is what staff recorded at the door (sex, breed, microchip…).
 	Intake
 
+	// FeedingIntervalMinutes is the time from one feeding to the next: the
+	// pet's own, or FEEDING_INTERVAL's when staff set none.
+	FeedingIntervalMinutes int `json:"feedingIntervalMinutes"`
+	// LastFedAt is the newest recorded feeding (zero: none yet).
+	LastFedAt int64 `json:"lastFedAt,omitempty"`
+	// Feeding is FeedingDue or FeedingOverdue when a feeding is near or
+	// missed; empty otherwise and for pets not in the shelter's care.
+	Feeding FeedingState `json:"feeding,omitempty"`
+	// Version is bumped by every change to the pet (ETag, If-Match).
+	Version int64 `json:"version"`
+	// StatusChangedAt is when the pet reached its status; StatusNote the
+	// note given with the staff request that led there (a diagnosis).
+	StatusChangedAt int64  `json:"statusChangedAt,omitempty"`
+	StatusNote      string `json:"statusNote,omitempty"`
+	// Adopter is the applicant while pending, the adopter once adopted.
+	Adopter *Adopter `json:"adopter,omitempty"`
+	// OwnFeedingInterval is true when staff set the pet's interval.
+	OwnFeedingInterval bool `json:"-"`
+	// OverdueFor is the due time of the newest missed feeding recorded.
+	OverdueFor int64 `json:"-"`
+
 	// StatusBeforeDelete is the status a restore brings back.
 	StatusBeforeDelete Status `json:"-"`
 	// DeletedNamespace is the namespace of the request that deleted the pet;
@@ -44,6 +65,10 @@ type Pet struct {
 
 // Deleted reports whether the pet is soft-deleted.
 func (p *Pet) Deleted() bool { return p.Status == StatusDeleted }
+
+// InCare reports whether the pet is in the shelter's care: only those are
+// fed, reminded and counted on the Today page.
+func (p *Pet) InCare() bool { return p.Status.InCare() }
 
 // Profile is the adopter-facing description of a pet.
 type Profile struct {
@@ -72,11 +97,14 @@ type PetFields struct {
 	Notes     *string
 	// Intake holds the optional intake fields.
 	Intake IntakeFields
+	// FeedingIntervalMinutes sets the pet's own feeding interval; 0 goes
+	// back to FEEDING_INTERVAL.
+	FeedingIntervalMinutes *int
 }
 
 // Empty reports whether no field is set.
 func (f PetFields) Empty() bool {
-	return f.Name == nil && f.Species == nil && f.AgeMonths == nil && f.Notes == nil && f.Intake.Empty()
+	return f.Name == nil && f.Species == nil && f.AgeMonths == nil && f.Notes == nil && f.Intake.Empty() && f.FeedingIntervalMinutes == nil
 }
 
 // Normalize trims the name and the notes in place.
@@ -136,6 +164,9 @@ func (f PetFields) validate(create bool) error {
 		fe = append(fe, FieldError{"notes", "must be at most 2000 characters"})
 	}
 	fe = append(fe, f.Intake.Problems()...)
+	if n := f.FeedingIntervalMinutes; n != nil && *n != 0 && (*n < MinFeedingIntervalMinutes || *n > MaxFeedingIntervalMinutes) {
+		fe = append(fe, FieldError{"feedingIntervalMinutes", FeedingIntervalMessage})
+	}
 	if len(fe) > 0 {
 		return InvalidPayload(fe...)
 	}
@@ -146,6 +177,8 @@ func (f PetFields) validate(create bool) error {
 const (
 	SpeciesMessage = "must be one of dog, cat, bird, other"
 	AgeMessage     = "must be a whole number from 0 to 600"
+	// FeedingIntervalMessage is the problem with a feeding interval.
+	FeedingIntervalMessage = "must be a whole number of minutes from 30 to 10080 (a week), or 0 for the shelter's default"
 )
 
 // InvalidPayload returns the EINVALID error for the given field problems.

@@ -39,7 +39,10 @@ type PetFilter struct {
 	Location string
 	// ExcludeDeleted leaves soft-deleted pets out (the API includes them).
 	ExcludeDeleted bool
-	Sort           PetSort
+	// Feeding keeps only the pets whose feeding is due (FeedingDue) or
+	// overdue (FeedingOverdue).
+	Feeding FeedingState
+	Sort    PetSort
 	// Cursor is the opaque NextCursor of the previous page.
 	Cursor string
 	// Limit is the page size: DefaultLimit when zero, at most MaxLimit.
@@ -70,8 +73,13 @@ type PetService interface {
 	// orchestrator for it; all in one transaction, so a rejected transition
 	// changes nothing. The decision is nil when no status was asked for.
 	UpdatePet(ctx context.Context, o Origin, id string, f PetFields, status *Status) (*Pet, *Decision, error)
+	// UpdatePetWith is UpdatePet with a note and an applicant for the
+	// status, and an If-Match version (EPRECONDITION when stale).
+	UpdatePetWith(ctx context.Context, o Origin, id string, u PetUpdate) (*Pet, *Decision, error)
 	// DeletePet soft-deletes a pet; deleting it again keeps its purge date.
 	DeletePet(ctx context.Context, o Origin, id string) (*Pet, error)
+	// DeletePetWith is DeletePet with a reason and an If-Match version.
+	DeletePetWith(ctx context.Context, o Origin, id string, d PetDelete) (*Pet, error)
 	// RestorePet brings a soft-deleted pet back to its status before the
 	// delete; ECONFLICT when it is not deleted.
 	RestorePet(ctx context.Context, o Origin, id string) (*Pet, error)
@@ -89,4 +97,16 @@ type EventFilter struct {
 // EventService reads the event log.
 type EventService interface {
 	FindEvents(ctx context.Context, f EventFilter) ([]*Event, error)
+}
+
+// FeedingService records and lists feedings, and reads the day's work.
+type FeedingService interface {
+	// RecordFeedings records one feeding of each pet in one transaction,
+	// one {ns}.pet.fed event each. Pets not in the shelter's care (or
+	// unknown) are refused, not fed; the others are.
+	RecordFeedings(ctx context.Context, o Origin, petIDs []string, r FeedingRequest) (*FeedingResult, error)
+	// FindFeedings lists a pet's feedings, newest first.
+	FindFeedings(ctx context.Context, petID string, limit int) ([]*Feeding, error)
+	// FindToday reads the Today page's lists.
+	FindToday(ctx context.Context) (*Today, error)
 }

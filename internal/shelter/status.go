@@ -33,6 +33,10 @@ func (s Status) Valid() bool {
 	return false
 }
 
+// InCare reports whether a pet in status s is in the shelter's care (not
+// adopted, not deleted).
+func (s Status) InCare() bool { return s != StatusAdopted && s != StatusDeleted }
+
 // Label is the status as staff read it ("In quarantine").
 func (s Status) Label() string {
 	switch s {

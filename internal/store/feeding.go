@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/petstore/petstore/internal/shelter"
@@ -38,10 +39,13 @@ func (s *Store) CompleteFeedingReminder(ctx context.Context, job *shelter.Job, i
 			})
 			return s.completeJobTx(ctx, tx, job.ID)
 		}
-		next := p.CreatedAt + interval.Milliseconds()
-		if err := s.setFeedingTx(ctx, tx, p, shelter.WithWelcome(p.Notes), next); err != nil {
+		if interval <= 0 {
+			interval = s.feedingInterval
+		}
+		if err := s.setFeedingTx(ctx, tx, p, shelter.WithWelcome(p.Notes), p.CreatedAt+interval.Milliseconds()); err != nil {
 			return err
 		}
+		next := p.NextFeedingAt
 		o := shelter.Origin{Namespace: job.Namespace, Actor: shelter.ActorSystem}
 		ms := time.Since(start).Milliseconds()
 		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventFeedingReminderCompleted),
@@ -61,13 +65,234 @@ func (s *Store) CompleteFeedingReminder(ctx context.Context, job *shelter.Job, i
 }
 
 // setFeedingTx writes a pet's notes and next feeding time inside the
-// caller's transaction (the feeding reminder job's).
+// caller's transaction (the feeding reminder job's). A pet with a feeding
+// interval of its own gets its first feeding after that interval instead,
+// and one fed before the reminder ran counts from that feeding.
 func (s *Store) setFeedingTx(ctx context.Context, tx *txn, p *shelter.Pet, notes string, nextFeedingAt int64) error {
+	if p.LastFedAt != 0 {
+		nextFeedingAt = p.LastFedAt + intervalMillis(p)
+	} else if p.OwnFeedingInterval {
+		nextFeedingAt = p.CreatedAt + intervalMillis(p)
+	}
 	p.Notes, p.NextFeedingAt = notes, nextFeedingAt
 	p.UpdatedAt = max(s.nowMillis(), p.UpdatedAt)
-	if _, err := tx.ExecContext(ctx, `UPDATE pets SET notes = ?, next_feeding_at = ?, updated_at = ? WHERE id = ?`,
-		p.Notes, p.NextFeedingAt, p.UpdatedAt, p.ID); err != nil {
+	p.Version++
+	if _, err := tx.ExecContext(ctx, `UPDATE pets SET notes = ?, next_feeding_at = ?, updated_at = ?, version = ? WHERE id = ?`,
+		p.Notes, p.NextFeedingAt, p.UpdatedAt, p.Version, p.ID); err != nil {
 		return dbErr("set feeding reminder", err)
 	}
+	s.finishPet(p)
 	return nil
+}
+
+// RecordFeedings records one feeding of each pet, in one transaction: each
+// fed pet gets its feeding row, lastFedAt, nextFeedingAt = lastFedAt +
+// interval, a new version and one {ns}.pet.fed event. Pets not in the
+// shelter's care, and unknown ones, are refused and left alone. A feeding
+// older than the pet's last one is recorded but moves nothing.
+func (s *Store) RecordFeedings(ctx context.Context, o shelter.Origin, petIDs []string, r shelter.FeedingRequest) (*shelter.FeedingResult, error) {
+	now := s.nowMillis()
+	if err := r.Validate(now); err != nil {
+		return nil, err
+	}
+	if r.FedAt == 0 {
+		r.FedAt = now
+	}
+	var res *shelter.FeedingResult
+	err := s.inTx(ctx, func(tx *txn) error {
+		res = &shelter.FeedingResult{Fed: []shelter.FedPet{}, Refused: []shelter.Refusal{}}
+		seen := map[string]bool{}
+		for _, id := range petIDs {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			p, err := findPetTx(ctx, tx, id)
+			if shelter.ErrorCode(err) == shelter.ENOTFOUND {
+				res.Refused = append(res.Refused, shelter.Refusal{PetID: id, Reason: "Not found"})
+				continue
+			} else if err != nil {
+				return err
+			}
+			if !p.InCare() {
+				res.Refused = append(res.Refused, shelter.Refusal{PetID: p.ID, Name: p.Name,
+					Reason: p.Name + " is " + strings.ToLower(p.Status.Label()) + ": only pets in the shelter's care are fed"})
+				continue
+			}
+			f, err := s.recordFeedingTx(ctx, tx, o, p, r, now)
+			if err != nil {
+				return err
+			}
+			res.Fed = append(res.Fed, shelter.FedPet{Feeding: f, Pet: p})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (s *Store) recordFeedingTx(ctx context.Context, tx *txn, o shelter.Origin, p *shelter.Pet, r shelter.FeedingRequest, now int64) (*shelter.Feeding, error) {
+	n, _ := parseID(p.ID) // read from the database: always valid
+	f := &shelter.Feeding{PetID: p.ID, FedAt: r.FedAt, Note: r.Note, Actor: o.Actor, Namespace: o.Namespace, CreatedAt: now}
+	res, err := tx.ExecContext(ctx, `INSERT INTO feedings (pet_id, fed_at, note, actor, namespace, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		n, f.FedAt, f.Note, f.Actor, f.Namespace, f.CreatedAt)
+	if err != nil {
+		return nil, dbErr("insert feeding", err)
+	}
+	if f.ID, err = res.LastInsertId(); err != nil {
+		return nil, dbErr("insert feeding", err)
+	}
+	if r.FedAt >= p.LastFedAt {
+		p.LastFedAt = r.FedAt
+		p.NextFeedingAt = p.LastFedAt + intervalMillis(p)
+	}
+	p.UpdatedAt = max(now, p.UpdatedAt)
+	p.Version++
+	if _, err := tx.ExecContext(ctx, `UPDATE pets SET last_fed_at = ?, next_feeding_at = ?, updated_at = ?, version = ? WHERE id = ?`,
+		p.LastFedAt, p.NextFeedingAt, p.UpdatedAt, p.Version, n); err != nil {
+		return nil, dbErr("record feeding", err)
+	}
+	s.finishPet(p)
+	data := map[string]any{"feedingId": f.ID, "fedAt": f.FedAt, "nextFeedingAt": p.NextFeedingAt, "name": p.Name}
+	if f.Note != "" {
+		data["note"] = f.Note
+	}
+	if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventPetFed),
+		PetID: p.ID, Actor: o.Actor, Data: mustJSON(data)}); err != nil {
+		return nil, err
+	}
+	tx.After(func() {
+		s.log.Info("🍽️ Pet fed", "petId", p.ID, "name", p.Name, "fedAt", shelter.FromMillis(f.FedAt), "nextFeedingAt", shelter.FromMillis(p.NextFeedingAt), "actor", o.Actor)
+	})
+	return f, nil
+}
+
+// FindFeedings lists a pet's feedings, newest first (at most limit, or
+// DefaultLimit). ENOTFOUND for an unknown pet.
+func (s *Store) FindFeedings(ctx context.Context, petID string, limit int) ([]*shelter.Feeding, error) {
+	p, err := s.FindPetByID(ctx, petID)
+	if err != nil {
+		return nil, err
+	}
+	n, _ := parseID(p.ID)
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, fed_at, note, actor, namespace, created_at FROM feedings
+		WHERE pet_id = ? ORDER BY fed_at DESC, id DESC LIMIT ?`, n, pageLimit(limit))
+	if err != nil {
+		return nil, dbErr("find feedings", err)
+	}
+	defer rows.Close()
+	out := []*shelter.Feeding{}
+	for rows.Next() {
+		f := &shelter.Feeding{PetID: p.ID}
+		if err := rows.Scan(&f.ID, &f.FedAt, &f.Note, &f.Actor, &f.Namespace, &f.CreatedAt); err != nil {
+			return nil, dbErr("find feedings", err)
+		}
+		out = append(out, f)
+	}
+	return out, dbErrOrNil("find feedings", rows.Err())
+}
+
+// RecordOverdueFeedings is the feeding sweep's unit of work: for each pet
+// in the shelter's care whose feeding time has passed, it records one
+// system.feeding.overdue event per missed feeding (the first at
+// nextFeedingAt, then one per interval while nobody feeds it), in one
+// transaction. It returns how many events it recorded. The pet's version
+// does not change: what a client sees of the pet is the same.
+func (s *Store) RecordOverdueFeedings(ctx context.Context) (int, error) {
+	recorded := 0
+	err := s.inTx(ctx, func(tx *txn) error {
+		recorded = 0
+		now := s.nowMillis()
+		rows, err := tx.QueryContext(ctx, `SELECT `+petColumns+` FROM pets INDEXED BY pets_feeding
+			WHERE `+feedingInCare+` AND next_feeding_at <= ? ORDER BY next_feeding_at, id`, now)
+		if err != nil {
+			return dbErr("find overdue feedings", err)
+		}
+		var due []*shelter.Pet
+		for rows.Next() {
+			p, err := s.scanPet(rows)
+			if err != nil {
+				rows.Close()
+				return dbErr("find overdue feedings", err)
+			}
+			due = append(due, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return dbErr("find overdue feedings", err)
+		}
+		for _, p := range due {
+			iv := intervalMillis(p)
+			missed := (now-p.NextFeedingAt)/iv + 1  // feedings missed so far
+			slot := p.NextFeedingAt + (missed-1)*iv // the newest one's due time
+			if slot <= p.OverdueFor {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE pets SET overdue_for = ? WHERE id = ?`, slot, p.ID); err != nil {
+				return dbErr("mark overdue feeding", err)
+			}
+			if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: shelter.NamespaceSystem,
+				Type: shelter.EventType(shelter.NamespaceSystem, shelter.EventFeedingOverdue), PetID: p.ID, Actor: shelter.ActorSystem,
+				Data: mustJSON(map[string]any{"dueAt": slot, "missed": missed, "lastFedAt": p.LastFedAt, "name": p.Name})}); err != nil {
+				return err
+			}
+			recorded++
+			tx.After(func() {
+				s.log.Warn("⏰ Feeding overdue", "petId", p.ID, "name", p.Name, "dueAt", shelter.FromMillis(slot), "missed", missed)
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return recorded, nil
+}
+
+// todayLimit caps each list of the Today page.
+const todayLimit = 200
+
+// FindToday reads the Today page's lists at the store's clock.
+func (s *Store) FindToday(ctx context.Context) (*shelter.Today, error) {
+	now := s.nowMillis()
+	t := &shelter.Today{Now: now}
+	lists := []struct {
+		sec   *shelter.Section
+		where string
+		order string
+		args  []any
+	}{
+		{&t.Feeding, `INDEXED BY pets_feeding WHERE ` + feedingInCare + ` AND next_feeding_at <= ?`, `next_feeding_at, id`,
+			[]any{now + shelter.DueWindow.Milliseconds()}},
+		{&t.Quarantine, `WHERE status = 'in_quarantine'`, `status_changed_at, id`, nil},
+		{&t.Treatment, `WHERE status = 'under_treatment'`, `status_changed_at, id`, nil},
+		{&t.Pending, `WHERE status = 'pending'`, `status_changed_at, id`, nil},
+		{&t.Arrived, `WHERE created_at > ? AND status <> 'deleted'`, `created_at DESC, id DESC`, []any{now - 24*3600*1000}},
+	}
+	for _, l := range lists {
+		if err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM pets `+l.where, l.args...).Scan(&l.sec.Total); err != nil {
+			return nil, dbErr("count today", err)
+		}
+		l.sec.Pets = []*shelter.Pet{}
+		rows, err := s.db.Read.QueryContext(ctx, `SELECT `+petColumns+` FROM pets `+l.where+` ORDER BY `+l.order+` LIMIT ?`,
+			append(l.args, todayLimit)...)
+		if err != nil {
+			return nil, dbErr("find today", err)
+		}
+		for rows.Next() {
+			p, err := s.scanPet(rows)
+			if err != nil {
+				rows.Close()
+				return nil, dbErr("find today", err)
+			}
+			l.sec.Pets = append(l.sec.Pets, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, dbErr("find today", err)
+		}
+	}
+	return t, nil
 }

@@ -11,25 +11,33 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/petstore/petstore/internal/shelter"
 )
 
 const petColumns = `id, name, species, age_months, status, notes, next_feeding_at,
 	deleted_at, purge_at, status_before_delete, deleted_namespace, profile, created_at, updated_at,
-	sex, breed, color, microchip, location, intake_type`
+	sex, breed, color, microchip, location, intake_type,
+	feeding_interval_minutes, last_fed_at, overdue_for, version, status_changed_at, status_note, adopter`
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanPet(row scanner) (*shelter.Pet, error) {
+// scanPet reads a row of petColumns, and works out what depends on the
+// clock and the defaults: the effective feeding interval and the feeding
+// state. A pet not in the shelter's care shows no next feeding.
+func (s *Store) scanPet(row scanner) (*shelter.Pet, error) {
 	var (
 		p       shelter.Pet
 		id      int64
 		profile sql.NullString
+		adopter sql.NullString
 	)
 	if err := row.Scan(&id, &p.Name, &p.Species, &p.AgeMonths, &p.Status, &p.Notes, &p.NextFeedingAt,
 		&p.DeletedAt, &p.PurgeAt, &p.StatusBeforeDelete, &p.DeletedNamespace, &profile, &p.CreatedAt, &p.UpdatedAt,
-		&p.Sex, &p.Breed, &p.Color, &p.Microchip, &p.Location, &p.IntakeType); err != nil {
+		&p.Sex, &p.Breed, &p.Color, &p.Microchip, &p.Location, &p.IntakeType,
+		&p.FeedingIntervalMinutes, &p.LastFedAt, &p.OverdueFor, &p.Version, &p.StatusChangedAt, &p.StatusNote, &adopter); err != nil {
 		return nil, err
 	}
 	p.ID = strconv.FormatInt(id, 10)
@@ -39,7 +47,33 @@ func scanPet(row scanner) (*shelter.Pet, error) {
 			return nil, fmt.Errorf("pet %s: decode profile: %w", p.ID, err)
 		}
 	}
+	if adopter.Valid && adopter.String != "" {
+		p.Adopter = new(shelter.Adopter)
+		if err := json.Unmarshal([]byte(adopter.String), p.Adopter); err != nil {
+			return nil, fmt.Errorf("pet %s: decode adopter: %w", p.ID, err)
+		}
+	}
+	s.finishPet(&p)
 	return &p, nil
+}
+
+// finishPet fills in what a pet's columns do not hold as such: the
+// effective feeding interval and the feeding state at the store's clock.
+// A pet not in the shelter's care shows no next feeding.
+func (s *Store) finishPet(p *shelter.Pet) {
+	p.OwnFeedingInterval = p.FeedingIntervalMinutes > 0
+	if !p.OwnFeedingInterval {
+		p.FeedingIntervalMinutes = int(s.feedingInterval / time.Minute)
+	}
+	if !p.InCare() {
+		p.NextFeedingAt = 0
+	}
+	p.Feeding = shelter.FeedingStateAt(p.Status, p.NextFeedingAt, s.nowMillis())
+}
+
+// intervalMillis is the pet's feeding interval in milliseconds.
+func intervalMillis(p *shelter.Pet) int64 {
+	return int64(p.FeedingIntervalMinutes) * time.Minute.Milliseconds()
 }
 
 // parseID turns a pet id from a URL into the row id; anything that is not
@@ -58,7 +92,7 @@ func (s *Store) FindPetByID(ctx context.Context, id string) (*shelter.Pet, error
 	if err != nil {
 		return nil, err
 	}
-	p, err := scanPet(s.queryRowPrepared(ctx, `SELECT `+petColumns+` FROM pets WHERE id = ?`, n))
+	p, err := s.scanPet(s.queryRowPrepared(ctx, `SELECT `+petColumns+` FROM pets WHERE id = ?`, n))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shelter.ErrNotFound()
 	} else if err != nil {
@@ -73,7 +107,7 @@ func findPetTx(ctx context.Context, tx *txn, id string) (*shelter.Pet, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := scanPet(tx.QueryRowContext(ctx, `SELECT `+petColumns+` FROM pets WHERE id = ?`, n))
+	p, err := tx.s.scanPet(tx.QueryRowContext(ctx, `SELECT `+petColumns+` FROM pets WHERE id = ?`, n))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shelter.ErrNotFound()
 	} else if err != nil {
@@ -187,6 +221,15 @@ func (s *Store) FindPets(ctx context.Context, f shelter.PetFilter) (*shelter.Pet
 	if f.ExcludeDeleted {
 		where = append(where, "status <> 'deleted'")
 	}
+	switch now := s.nowMillis(); f.Feeding {
+	case "":
+	case shelter.FeedingOverdue:
+		where, args = append(where, feedingInCare, "next_feeding_at <= ?"), append(args, now)
+	case shelter.FeedingDue:
+		where, args = append(where, feedingInCare, "next_feeding_at > ?", "next_feeding_at <= ?"), append(args, now, now+shelter.DueWindow.Milliseconds())
+	default:
+		return nil, shelter.Errorf(shelter.EINVALID, "Invalid feeding filter: must be due or overdue")
+	}
 	filter := ""
 	if len(where) > 0 {
 		filter = " WHERE " + strings.Join(where, " AND ")
@@ -222,7 +265,7 @@ func (s *Store) FindPets(ctx context.Context, f shelter.PetFilter) (*shelter.Pet
 	}
 	defer rows.Close()
 	for rows.Next() {
-		p, err := scanPet(rows)
+		p, err := s.scanPet(rows)
 		if err != nil {
 			return nil, dbErr("list pets", err)
 		}
@@ -265,9 +308,13 @@ func dbErrOrNil(op string, err error) error {
 	return nil
 }
 
+// feedingInCare is the condition of the pets_feeding index: pets in the
+// shelter's care with a feeding time.
+const feedingInCare = `next_feeding_at > 0 AND status NOT IN ('adopted', 'deleted')`
+
 const insertPetSQL = `INSERT INTO pets (name, species, age_months, status, notes, created_at, updated_at,
-	sex, breed, color, microchip, location, intake_type)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sex, breed, color, microchip, location, intake_type, feeding_interval_minutes, status_changed_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreatePet stores a new pet with status new, records pet.created and
 // enqueues the create jobs, all in one transaction.
@@ -287,8 +334,12 @@ func (s *Store) CreatePet(ctx context.Context, o shelter.Origin, f shelter.PetFi
 		if err := checkMicrochipTx(ctx, tx, p.Microchip, ""); err != nil {
 			return err
 		}
+		if f.FeedingIntervalMinutes != nil {
+			p.FeedingIntervalMinutes = *f.FeedingIntervalMinutes
+		}
+		p.Version, p.StatusChangedAt = 1, now
 		res, err := tx.execPrepared(ctx, insertPetSQL, p.Name, p.Species, p.AgeMonths, p.Status, p.Notes, now, now,
-			p.Sex, p.Breed, p.Color, p.Microchip, p.Location, p.IntakeType)
+			p.Sex, p.Breed, p.Color, p.Microchip, p.Location, p.IntakeType, p.FeedingIntervalMinutes, now)
 		if err != nil {
 			return dbErr("insert pet", err)
 		}
@@ -297,6 +348,7 @@ func (s *Store) CreatePet(ctx context.Context, o shelter.Origin, f shelter.PetFi
 			return dbErr("insert pet", err)
 		}
 		p.ID = strconv.FormatInt(id, 10)
+		s.finishPet(p)
 		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventPetCreated),
 			PetID: p.ID, Actor: o.Actor, To: p.Status, Data: mustJSON(map[string]any{"name": p.Name, "species": p.Species, "ageMonths": p.AgeMonths})}); err != nil {
 			return err
@@ -321,13 +373,21 @@ func (s *Store) CreatePet(ctx context.Context, o shelter.Origin, f shelter.PetFi
 // transaction. A rejected transition records the request and the rejection
 // but changes nothing else.
 func (s *Store) UpdatePet(ctx context.Context, o shelter.Origin, id string, f shelter.PetFields, status *shelter.Status) (*shelter.Pet, *shelter.Decision, error) {
-	f.Normalize()
-	if err := f.ValidateUpdate(); err != nil {
-		return nil, nil, err
-	}
-	if status != nil && !status.Valid() {
+	return s.UpdatePetWith(ctx, o, id, shelter.PetUpdate{Fields: f, Status: status})
+}
+
+// UpdatePetWith is UpdatePet with the status request's note and applicant,
+// and an If-Match version: a change made against another version than the
+// pet's changes nothing and is EPRECONDITION.
+func (s *Store) UpdatePetWith(ctx context.Context, o shelter.Origin, id string, u shelter.PetUpdate) (*shelter.Pet, *shelter.Decision, error) {
+	u.Fields.Normalize()
+	if u.Status != nil && !u.Status.Valid() {
 		return nil, nil, shelter.InvalidPayload(shelter.FieldError{Field: "status", Message: "must be one of " + statusList()})
 	}
+	if err := u.Validate(); err != nil {
+		return nil, nil, err
+	}
+	f, status := u.Fields, u.Status
 	var (
 		p   *shelter.Pet
 		dec *shelter.Decision
@@ -337,8 +397,11 @@ func (s *Store) UpdatePet(ctx context.Context, o shelter.Origin, id string, f sh
 		if p, err = findPetTx(ctx, tx, id); err != nil {
 			return err
 		}
+		if u.IfVersion != 0 && u.IfVersion != p.Version {
+			return shelter.ErrStale(p.ID, u.IfVersion, p.Version)
+		}
 		if status != nil {
-			d, err := s.requestStatusTx(ctx, tx, o, p, *status)
+			d, err := s.requestStatusTx(ctx, tx, o, p, *status, u.Note, u.Adopter)
 			if err != nil {
 				return err
 			}
@@ -385,6 +448,26 @@ func (s *Store) updateFieldsTx(ctx context.Context, tx *txn, o shelter.Origin, p
 	}
 	intake := f.Intake.Apply(&p.Intake)
 	maps.Copy(changed, intake)
+	own := 0
+	if p.OwnFeedingInterval {
+		own = p.FeedingIntervalMinutes
+	}
+	if f.FeedingIntervalMinutes != nil && *f.FeedingIntervalMinutes != own {
+		changed["feedingIntervalMinutes"] = *f.FeedingIntervalMinutes
+		own = *f.FeedingIntervalMinutes
+		p.FeedingIntervalMinutes = own
+		s.finishPet(p)
+		// The next feeding follows the new interval from the last one (or
+		// from the arrival), once the reminder has set one at all.
+		if p.NextFeedingAt != 0 {
+			base := p.LastFedAt
+			if base == 0 {
+				base = p.CreatedAt
+			}
+			p.NextFeedingAt = base + intervalMillis(p)
+			changed["nextFeedingAt"] = p.NextFeedingAt
+		}
+	}
 	if len(changed) == 0 {
 		return nil
 	}
@@ -394,12 +477,16 @@ func (s *Store) updateFieldsTx(ctx context.Context, tx *txn, o shelter.Origin, p
 		}
 	}
 	p.UpdatedAt = max(s.nowMillis(), p.UpdatedAt)
+	p.Version++
 	if _, err := tx.ExecContext(ctx, `UPDATE pets SET name = ?, species = ?, age_months = ?, notes = ?, updated_at = ?,
-		sex = ?, breed = ?, color = ?, microchip = ?, location = ?, intake_type = ? WHERE id = ?`,
+		sex = ?, breed = ?, color = ?, microchip = ?, location = ?, intake_type = ?, feeding_interval_minutes = ?,
+		next_feeding_at = CASE WHEN ? > 0 THEN ? ELSE next_feeding_at END, version = ? WHERE id = ?`,
 		p.Name, p.Species, p.AgeMonths, p.Notes, p.UpdatedAt,
-		p.Sex, p.Breed, p.Color, p.Microchip, p.Location, p.IntakeType, p.ID); err != nil {
+		p.Sex, p.Breed, p.Color, p.Microchip, p.Location, p.IntakeType, own,
+		p.NextFeedingAt, p.NextFeedingAt, p.Version, p.ID); err != nil {
 		return dbErr("update pet", err)
 	}
+	s.finishPet(p)
 	if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventPetUpdated),
 		PetID: p.ID, Actor: o.Actor, Data: mustJSON(changed)}); err != nil {
 		return err
@@ -419,13 +506,17 @@ func (s *Store) updateFieldsTx(ctx context.Context, tx *txn, o shelter.Origin, p
 
 // requestStatusTx records a staff request for a status and applies the
 // orchestrator's decision.
-func (s *Store) requestStatusTx(ctx context.Context, tx *txn, o shelter.Origin, p *shelter.Pet, to shelter.Status) (shelter.Decision, error) {
+func (s *Store) requestStatusTx(ctx context.Context, tx *txn, o shelter.Origin, p *shelter.Pet, to shelter.Status, note string, adopter *shelter.Adopter) (shelter.Decision, error) {
 	d := shelter.Decide(p.Status, to)
 	tx.After(func() {
 		s.log.Info("👤 Staff requesting status change", "petId", p.ID, "currentStatus", d.Previous, "requestedStatus", to, "namespace", o.Namespace, "actor", o.Actor)
 	})
+	var data json.RawMessage
+	if note != "" || adopter != nil {
+		data = mustJSON(recordData(note, adopter))
+	}
 	if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventStatusUpdateRequested),
-		PetID: p.ID, Actor: o.Actor, From: p.Status, To: to}); err != nil {
+		PetID: p.ID, Actor: o.Actor, From: p.Status, To: to, Data: data}); err != nil {
 		return d, err
 	}
 	if d.Rejected {
@@ -435,7 +526,20 @@ func (s *Store) requestStatusTx(ctx context.Context, tx *txn, o shelter.Origin, 
 		return d, s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventTransitionRejected),
 			PetID: p.ID, Actor: o.Actor, From: p.Status, To: to, Data: mustJSON(map[string]any{"reason": d.Reason})})
 	}
-	return d, s.applyDecisionTx(ctx, tx, o, p, d)
+	return d, s.applyRequestTx(ctx, tx, o, p, d, note, adopter)
+}
+
+// recordData is the part of an event's data that carries a transition's
+// note and applicant.
+func recordData(note string, adopter *shelter.Adopter) map[string]any {
+	m := map[string]any{}
+	if note != "" {
+		m["note"] = note
+	}
+	if adopter != nil {
+		m["adopter"] = adopter
+	}
+	return m
 }
 
 // ApplyTrigger answers a system event (a shelter.Trigger, such as
@@ -465,10 +569,18 @@ func (s *Store) ApplyTrigger(ctx context.Context, o shelter.Origin, petID, trigg
 // lifecycle.transition.completed event each. Automatic steps are recorded
 // with the system actor, in the origin's namespace.
 func (s *Store) applyDecisionTx(ctx context.Context, tx *txn, o shelter.Origin, p *shelter.Pet, d shelter.Decision) error {
+	return s.applyRequestTx(ctx, tx, o, p, d, "", nil)
+}
+
+// applyRequestTx applies a decision with the staff request's note and
+// applicant. The note goes on the staff step's event and stays on the pet
+// (statusNote) through the automatic steps that follow. The applicant is
+// kept while pending and once adopted, and cleared by any other status.
+func (s *Store) applyRequestTx(ctx context.Context, tx *txn, o shelter.Origin, p *shelter.Pet, d shelter.Decision, note string, adopter *shelter.Adopter) error {
 	if len(d.Steps) == 0 {
 		return nil
 	}
-	for _, st := range d.Steps {
+	for i, st := range d.Steps {
 		actor := o.Actor
 		if st.Automatic {
 			actor = shelter.ActorSystem
@@ -479,28 +591,63 @@ func (s *Store) applyDecisionTx(ctx context.Context, tx *txn, o shelter.Origin, 
 		tx.After(func() {
 			s.log.Info("✅ Lifecycle transition completed", "petId", p.ID, "oldStatus", st.From, "newStatus", st.To, "description", st.Description)
 		})
+		data := map[string]any{"automatic": st.Automatic, "description": st.Description}
+		if i == 0 {
+			maps.Copy(data, recordData(note, adopter))
+			if adopter == nil && st.To == shelter.StatusAdopted && p.Adopter != nil {
+				data["adopter"] = p.Adopter // the adoption names its adopter
+			}
+		}
 		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventTransitionCompleted),
-			PetID: p.ID, Actor: actor, From: st.From, To: st.To,
-			Data: mustJSON(map[string]any{"automatic": st.Automatic, "description": st.Description})}); err != nil {
+			PetID: p.ID, Actor: actor, From: st.From, To: st.To, Data: mustJSON(data)}); err != nil {
 			return err
 		}
 	}
+	now := s.nowMillis()
 	p.Status = d.Final()
-	p.UpdatedAt = max(s.nowMillis(), p.UpdatedAt)
-	if _, err := tx.ExecContext(ctx, `UPDATE pets SET status = ?, updated_at = ? WHERE id = ?`, p.Status, p.UpdatedAt, p.ID); err != nil {
+	p.UpdatedAt = max(now, p.UpdatedAt)
+	p.StatusChangedAt, p.StatusNote = now, note
+	switch p.Status {
+	case shelter.StatusPending:
+		p.Adopter = adopter
+	case shelter.StatusAdopted: // the applicant stays, as the adopter
+	default:
+		p.Adopter = nil
+	}
+	var adopterJSON any
+	if p.Adopter != nil {
+		adopterJSON = string(mustJSON(p.Adopter))
+	}
+	p.Version++
+	if _, err := tx.ExecContext(ctx, `UPDATE pets SET status = ?, updated_at = ?, status_changed_at = ?, status_note = ?, adopter = ?,
+		version = ? WHERE id = ?`, p.Status, p.UpdatedAt, p.StatusChangedAt, p.StatusNote, adopterJSON, p.Version, p.ID); err != nil {
 		return dbErr("update status", err)
 	}
+	s.finishPet(p)
 	return nil
 }
 
 // DeletePet soft-deletes a pet: status deleted, deletedAt now, purgeAt
 // after the retention period. A pet already deleted keeps its dates.
 func (s *Store) DeletePet(ctx context.Context, o shelter.Origin, id string) (*shelter.Pet, error) {
+	return s.DeletePetWith(ctx, o, id, shelter.PetDelete{})
+}
+
+// DeletePetWith is DeletePet with a reason (kept on the event) and an
+// If-Match version (EPRECONDITION when the pet has another).
+func (s *Store) DeletePetWith(ctx context.Context, o shelter.Origin, id string, del shelter.PetDelete) (*shelter.Pet, error) {
+	del.Reason = strings.TrimSpace(del.Reason)
+	if utf8.RuneCountInString(del.Reason) > shelter.MaxNoteLen || !utf8.ValidString(del.Reason) {
+		return nil, shelter.InvalidPayload(shelter.FieldError{Field: "reason", Message: "must be text of at most 2000 characters"})
+	}
 	var p *shelter.Pet
 	err := s.inTx(ctx, func(tx *txn) error {
 		var err error
 		if p, err = findPetTx(ctx, tx, id); err != nil {
 			return err
+		}
+		if del.IfVersion != 0 && del.IfVersion != p.Version {
+			return shelter.ErrStale(p.ID, del.IfVersion, p.Version)
 		}
 		if p.Deleted() {
 			return nil
@@ -509,17 +656,22 @@ func (s *Store) DeletePet(ctx context.Context, o shelter.Origin, id string) (*sh
 		from := p.Status
 		p.StatusBeforeDelete, p.Status, p.DeletedNamespace = from, shelter.StatusDeleted, o.Namespace
 		p.DeletedAt, p.PurgeAt, p.UpdatedAt = now, now+s.purgeAfter.Milliseconds(), max(now, p.UpdatedAt)
+		p.Version++
 		if _, err := tx.ExecContext(ctx, `UPDATE pets SET status = ?, status_before_delete = ?, deleted_namespace = ?,
-			deleted_at = ?, purge_at = ?, updated_at = ? WHERE id = ?`,
-			p.Status, p.StatusBeforeDelete, p.DeletedNamespace, p.DeletedAt, p.PurgeAt, p.UpdatedAt, p.ID); err != nil {
+			deleted_at = ?, purge_at = ?, updated_at = ?, version = ? WHERE id = ?`,
+			p.Status, p.StatusBeforeDelete, p.DeletedNamespace, p.DeletedAt, p.PurgeAt, p.UpdatedAt, p.Version, p.ID); err != nil {
 			return dbErr("delete pet", err)
+		}
+		s.finishPet(p)
+		data := map[string]any{"deletedAt": p.DeletedAt, "purgeAt": p.PurgeAt}
+		if del.Reason != "" {
+			data["reason"] = del.Reason
 		}
 		tx.After(func() {
 			s.log.Info("🗑️ Pet soft deleted", "petId", p.ID, "name", p.Name, "purgeAt", shelter.FromMillis(p.PurgeAt), "namespace", o.Namespace)
 		})
 		return s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventPetSoftDeleted),
-			PetID: p.ID, Actor: o.Actor, From: from, To: shelter.StatusDeleted,
-			Data: mustJSON(map[string]any{"deletedAt": p.DeletedAt, "purgeAt": p.PurgeAt})})
+			PetID: p.ID, Actor: o.Actor, From: from, To: shelter.StatusDeleted, Data: mustJSON(data)})
 	})
 	if err != nil {
 		return nil, err
@@ -547,9 +699,14 @@ func (s *Store) RestorePet(ctx context.Context, o shelter.Origin, id string) (*s
 		}
 		p.Status, p.StatusBeforeDelete, p.DeletedNamespace = to, "", ""
 		p.DeletedAt, p.PurgeAt, p.UpdatedAt = 0, 0, max(s.nowMillis(), p.UpdatedAt)
+		p.Version++
 		if _, err := tx.ExecContext(ctx, `UPDATE pets SET status = ?, status_before_delete = '', deleted_namespace = '',
-			deleted_at = 0, purge_at = 0, updated_at = ? WHERE id = ?`, p.Status, p.UpdatedAt, p.ID); err != nil {
+			deleted_at = 0, purge_at = 0, updated_at = ?, version = ? WHERE id = ?`, p.Status, p.UpdatedAt, p.Version, p.ID); err != nil {
 			return dbErr("restore pet", err)
+		}
+		// The row still holds the feeding time the deleted pet hid.
+		if fresh, err := findPetTx(ctx, tx, p.ID); err == nil {
+			p = fresh
 		}
 		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventPetRestored),
 			PetID: p.ID, Actor: o.Actor, From: shelter.StatusDeleted, To: to}); err != nil {

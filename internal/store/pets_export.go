@@ -75,7 +75,7 @@ func (s *Store) readPets(ctx context.Context, q string, args ...any) ([]*shelter
 	defer rows.Close()
 	var out []*shelter.Pet
 	for rows.Next() {
-		p, err := scanPet(rows)
+		p, err := s.scanPet(rows)
 		if err != nil {
 			return nil, dbErr("list pets", err)
 		}

@@ -30,7 +30,7 @@ func (s *Store) SetProfile(ctx context.Context, jobID int64, o shelter.Origin, p
 		if pet.Deleted() {
 			return s.completeJob(ctx, tx, jobID)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pets SET profile = ?, updated_at = max(updated_at, ?) WHERE id = ?`,
+		if _, err := tx.ExecContext(ctx, `UPDATE pets SET profile = ?, updated_at = max(updated_at, ?), version = version + 1 WHERE id = ?`,
 			string(raw), s.nowMillis(), pet.ID); err != nil {
 			return dbErr("set profile", err)
 		}

@@ -27,7 +27,7 @@ func (s *Store) PurgeExpiredPets(ctx context.Context, now time.Time, afterID int
 		}
 		var pets []*shelter.Pet
 		for rows.Next() {
-			p, err := scanPet(rows)
+			p, err := s.scanPet(rows)
 			if err != nil {
 				rows.Close()
 				return dbErr("scan expired pets", err)

@@ -28,6 +28,9 @@ type Options struct {
 	// MaxAttempts, when set, is the attempt limit of every new job (tests);
 	// otherwise a job gets its kind's MaxAttempts, or 5.
 	MaxAttempts int
+	// FeedingInterval is the time from one feeding to the next for pets
+	// without their own (FEEDING_INTERVAL, default 24h).
+	FeedingInterval time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Logger receives the console lines (default slog.Default()).
@@ -45,9 +48,11 @@ type Store struct {
 	purgeAfter time.Duration
 	createJobs []string
 	maxAtt     int
-	now        func() time.Time
-	log        *slog.Logger
-	onBatch    func(n int)
+	// feedingInterval is the default time between feedings.
+	feedingInterval time.Duration
+	now             func() time.Time
+	log             *slog.Logger
+	onBatch         func(n int)
 
 	mu        sync.Mutex
 	onEnqueue []func()
@@ -70,8 +75,9 @@ type Store struct {
 }
 
 var (
-	_ shelter.PetService   = (*Store)(nil)
-	_ shelter.EventService = (*Store)(nil)
+	_ shelter.PetService     = (*Store)(nil)
+	_ shelter.EventService   = (*Store)(nil)
+	_ shelter.FeedingService = (*Store)(nil)
 )
 
 // New returns a Store over an open database.
@@ -85,6 +91,9 @@ func New(d *db.DB, o Options) *Store {
 	}
 	if s.maxAtt < 0 {
 		s.maxAtt = 0
+	}
+	if s.feedingInterval = o.FeedingInterval; s.feedingInterval <= 0 {
+		s.feedingInterval = 24 * time.Hour
 	}
 	if s.now == nil {
 		s.now = time.Now
