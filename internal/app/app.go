@@ -74,7 +74,7 @@ func NewLogger(format string, w io.Writer) *slog.Logger {
 // openStore opens the database. Every create enqueues the job kinds
 // shelter.JobKinds marks OnCreate.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, error) {
-	return store.Open(ctx, cfg.DBPath, store.Options{PurgeAfter: cfg.PurgeAfter, Sync: cfg.DBSync, Logger: log})
+	return store.Open(ctx, cfg.DBPath, store.Options{PurgeAfter: cfg.PurgeAfter, FeedingInterval: cfg.FeedingInterval, Sync: cfg.DBSync, Logger: log})
 }
 
 // newReaper is the one deletion reaper of a process: the schedule's runs,
@@ -136,7 +136,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.
 		Accounts: accounts, TrustProxy: cfg.Auth.TrustProxyHeaders, Reaper: reaper})
 
 	// Periodic work (schedules.go).
-	if a.sched, err = jobs.NewSchedule(jobs.ScheduleOptions{Logger: log}, schedules(cfg, reaper)...); err != nil {
+	if a.sched, err = jobs.NewSchedule(jobs.ScheduleOptions{Logger: log}, schedules(cfg, st, reaper, log)...); err != nil {
 		return nil, err
 	}
 	a.srv.SetReaperSchedule(a.sched.Entry(jobs.ReaperTaskName)) // the dashboard's Jobs page shows its next run

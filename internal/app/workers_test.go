@@ -15,7 +15,7 @@ func TestEveryJobKindHasAWorker(t *testing.T) {
 
 // The schedule accepts every registered task with its default spec.
 func TestSchedulesAreValid(t *testing.T) {
-	for _, task := range schedules(config.Config{}, nil) {
+	for _, task := range schedules(config.Config{}, nil, nil, nil) {
 		if task.Name == "" || task.Run == nil {
 			t.Errorf("task %+v: a name and a run are required", task)
 		}
