@@ -140,6 +140,8 @@ func EventLabel(e *shelter.Event) string {
 	switch name {
 	case shelter.EventPetCreated:
 		return "Pet created"
+	case shelter.EventPetImported:
+		return "Imported from a file"
 	case shelter.EventPetUpdated:
 		return "Details edited"
 	case shelter.EventPetSoftDeleted:

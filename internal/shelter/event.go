@@ -18,6 +18,8 @@ const (
 	ActorAPI        = "api"
 	ActorSystem     = "system"
 	NamespaceSystem = "system"
+	// NamespaceImport is the namespace of `petstore import`'s events.
+	NamespaceImport = "import"
 )
 
 // SystemOrigin is the origin of automatic work that belongs to no request.
@@ -41,6 +43,7 @@ const (
 	EventProfileEnrichmentCompleted = "profile_enrichment_completed"
 	EventProfileEnrichmentFailed    = "profile_enrichment_failed"
 	EventReaperCompleted            = "reaper.completed"
+	EventPetImported                = "pet.imported"
 )
 
 // EventType joins a namespace and an event name.

@@ -45,3 +45,34 @@ func (s *Store) DBSize() (int64, error) {
 	}
 	return n, nil
 }
+
+// pruneBatch bounds how many jobs one transaction of PruneJobs deletes, so
+// that the writer is never held for long.
+const pruneBatch = 1000
+
+// PruneJobs deletes the finished jobs (done or failed) that finished more
+// than retention ago, in short transactions, and returns how many it
+// deleted. Events are kept: they are the audit trail.
+func (s *Store) PruneJobs(ctx context.Context, retention time.Duration) (int, error) {
+	cutoff := s.nowMillis() - retention.Milliseconds()
+	total := 0
+	for {
+		var n int64
+		err := s.inTx(ctx, func(tx *txn) error {
+			res, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE id IN (
+				SELECT id FROM jobs WHERE state IN ('done', 'failed') AND finished_at > 0 AND finished_at < ? LIMIT ?)`, cutoff, pruneBatch)
+			if err != nil {
+				return dbErr("prune jobs", err)
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		if err != nil {
+			return total, err
+		}
+		total += int(n)
+		if n < pruneBatch {
+			return total, nil
+		}
+	}
+}
