@@ -164,6 +164,12 @@ func EventLabel(e *shelter.Event) string {
 		return "Status change rejected"
 	case shelter.EventReaperCompleted:
 		return "Deletion reaper ran"
+	case shelter.EventPhotoAdded:
+		return "Photo added"
+	case shelter.EventPhotoDeleted:
+		return "Photo deleted"
+	case shelter.EventPhotoPrimaryChanged:
+		return "Primary photo changed"
 	}
 	return name
 }
@@ -290,4 +296,41 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// PhotoURL is the content-hashed address of one stored copy of a photo
+// (size shelter.PhotoThumb or shelter.PhotoLarge), for staff.
+func PhotoURL(ph *shelter.Photo, size string) string {
+	return "/photos/" + ph.ID + "/" + photoFile(ph, size)
+}
+
+// PublicPhotoURL is the address of a stored copy on the public pages.
+func PublicPhotoURL(ph *shelter.Photo, size string) string {
+	return "/adopt/photos/" + ph.ID + "/" + photoFile(ph, size)
+}
+
+func photoFile(ph *shelter.Photo, size string) string {
+	hash := ph.LargeHash
+	if size == shelter.PhotoThumb {
+		hash = ph.ThumbHash
+	}
+	return size + "-" + hash + ".jpg"
+}
+
+// ParsePhotoFile splits a photo file name "<size>-<hash>.jpg".
+func ParsePhotoFile(name string) (size, hash string, ok bool) {
+	base, found := strings.CutSuffix(name, ".jpg")
+	if !found {
+		return "", "", false
+	}
+	size, hash, ok = strings.Cut(base, "-")
+	if !ok || (size != shelter.PhotoThumb && size != shelter.PhotoLarge) || len(hash) != 64 {
+		return "", "", false
+	}
+	return size, hash, true
+}
+
+// photoAction is the address of one of a photo's form actions.
+func photoAction(petID, photoID, action string) string {
+	return PetURL(petID) + "/photos/" + url.PathEscape(photoID) + "/" + action
 }

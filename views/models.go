@@ -36,6 +36,8 @@ type BoardData struct {
 	Q      BoardQuery
 	Page   *shelter.PetPage
 	Counts map[shelter.Status]int
+	// Photos are the primary photos of the listed pets, by pet id.
+	Photos map[string]*shelter.Photo
 	// Locations are the kennels and foster homes the location filter offers.
 	Locations []string
 	// LastEventID is the newest event when the data was read; the live
@@ -54,6 +56,8 @@ type PetData struct {
 	// PurgeAfter is how long a deleted pet is kept.
 	PurgeAfter  time.Duration
 	LastEventID int64
+	// Photos are the pet's photos, the primary first.
+	Photos []*shelter.Photo
 	// CanRegenerate shows the AI profile's "Regenerate" button.
 	CanRegenerate bool
 }

@@ -75,7 +75,7 @@ func TestStatusCodes(t *testing.T) {
 				{"wrong method on item", "PATCH", base + "/" + live.ID, "", "", 405, "Method not allowed"},
 				{"wrong method on collection", "DELETE", base, "", "", 405, "Method not allowed"},
 				{"unknown route", "GET", "/" + ns + "/kittens", "", "", 404, "Not found"},
-				{"unknown sub-route", "GET", base + "/" + live.ID + "/photos", "", "", 404, "Not found"},
+				{"unknown sub-route", "GET", base + "/" + live.ID + "/videos", "", "", 404, "Not found"},
 			}
 			for _, tc := range tests {
 				t.Run(tc.name, func(t *testing.T) {

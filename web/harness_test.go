@@ -53,7 +53,7 @@ func newAPI(t testing.TB, o store.Options) *api {
 // when the test ends.
 func serveStore(t testing.TB, st *store.Store) *api {
 	t.Helper()
-	return serveDeps(t, st, web.Deps{Pets: st, Events: st, DB: st, Jobs: st})
+	return serveDeps(t, st, web.Deps{Pets: st, Events: st, DB: st, Jobs: st, Photos: st})
 }
 
 // serveDeps serves d (its Logger discarded) for a test, with accounts over

@@ -84,5 +84,15 @@ func (s *Server) boardData(c echo.Context, q views.BoardQuery) (views.BoardData,
 	if err != nil {
 		return views.BoardData{}, err
 	}
-	return views.BoardData{Q: q, Page: page, Counts: counts, LastEventID: last, Locations: locations}, nil
+	d := views.BoardData{Q: q, Page: page, Counts: counts, LastEventID: last, Locations: locations}
+	if s.photos != nil {
+		ids := make([]string, len(page.Pets))
+		for i, p := range page.Pets {
+			ids[i] = p.ID
+		}
+		if d.Photos, err = s.photos.FindPrimaryPhotos(ctx, ids); err != nil {
+			return views.BoardData{}, err
+		}
+	}
+	return d, nil
 }

@@ -28,7 +28,13 @@ func (s *Server) petData(c echo.Context, id string) (views.PetData, error) {
 		return views.PetData{}, err
 	}
 	slices.Reverse(events) // newest first
-	return views.PetData{
+	var photos []*shelter.Photo
+	if s.photos != nil {
+		if photos, err = s.photos.FindPhotos(ctx, id); err != nil {
+			return views.PetData{}, err
+		}
+	}
+	return views.PetData{Photos: photos,
 		Pet: p, Events: events, Edit: views.FormFromPet(p),
 		Now: shelter.Millis(s.now()), PurgeAfter: s.purgeAfter, LastEventID: last,
 		CanRegenerate: s.profiles != nil,

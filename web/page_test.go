@@ -36,7 +36,7 @@ func newDash(t testing.TB) *dash {
 	st := storetest.Open(t, store.Options{})
 	live := web.NewBroker()
 	st.OnEvent(live.Notify)
-	return serveDash(t, st, web.Deps{Pets: st, Events: st, DB: st, Live: live})
+	return serveDash(t, st, web.Deps{Pets: st, Events: st, DB: st, Live: live, Photos: st})
 }
 
 // serveDash serves d for the dashboard tests, with accounts over st and a

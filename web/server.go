@@ -40,6 +40,8 @@ type Deps struct {
 	// PurgeAfter is how long a deleted pet is kept, for the dashboard's
 	// delete confirmation (default 720h).
 	PurgeAfter time.Duration
+	// Photos keeps pets' photos; nil answers the photo routes 501.
+	Photos shelter.PhotoService
 	// Jobs shows the dashboard's Jobs page; nil leaves it out.
 	Jobs shelter.JobService
 	// Profiles adds the "Regenerate" button to a pet's AI profile; nil
@@ -115,6 +117,7 @@ type Server struct {
 	accessLog    bool
 	ready        func() bool
 	version      string
+	photos   shelter.PhotoService
 }
 
 // New builds the server and registers every route.
@@ -129,6 +132,7 @@ func New(d Deps) *Server {
 	if s.feedings = d.Feedings; s.feedings == nil {
 		s.feedings, _ = d.Pets.(shelter.FeedingService)
 	}
+	s.photos = d.Photos
 	if s.heartbeat <= 0 {
 		s.heartbeat = streamHeartbeat
 	}
@@ -151,7 +155,7 @@ func New(d Deps) *Server {
 		s.log.Error("panic in handler", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
 		return err
 	}}))
-	e.Use(middleware.BodyLimit("64KiB")) // = MaxBodyBytes ("64K" would mean 64,000)
+	e.Use(bodyLimit()) // MaxBodyBytes; a photo upload maxUploadBody
 	// Security headers on every answer, then who is asking (and may they),
 	// then CSRF for browsers. e.Use runs after routing, so the access
 	// table sees the route's pattern.
