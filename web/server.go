@@ -117,7 +117,7 @@ type Server struct {
 	accessLog    bool
 	ready        func() bool
 	version      string
-	photos   shelter.PhotoService
+	photos       shelter.PhotoService
 }
 
 // New builds the server and registers every route.
