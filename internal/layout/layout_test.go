@@ -1,8 +1,10 @@
 package layout
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
 	"slices"
@@ -124,4 +126,56 @@ func TestTheDomainImportsNothingOfOurs(t *testing.T) {
 	if deps := imports(t)["internal/shelter"]; len(deps) > 0 {
 		t.Errorf("internal/shelter imports %v; the domain imports the standard library only", deps)
 	}
+}
+
+// No exported function or method of the store takes a transaction: the
+// store owns every transaction, and unexported helpers take the *txn.
+func TestNoExportedStoreMethodTakesATransaction(t *testing.T) {
+	dir := filepath.Join("..", "store")
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || !fn.Name.IsExported() {
+				continue
+			}
+			if fn.Recv != nil && !receiverExported(fn.Recv) {
+				continue
+			}
+			n++
+			for _, p := range fn.Type.Params.List {
+				if typ := types.ExprString(p.Type); strings.Contains(typ, "Tx") || strings.Contains(typ, "txn") {
+					t.Errorf("%s: exported %s takes a transaction (%s)", fset.Position(fn.Pos()), fn.Name.Name, typ)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no exported store function found")
+	}
+}
+
+// receiverExported reports whether a method's receiver type is exported.
+func receiverExported(recv *ast.FieldList) bool {
+	typ := recv.List[0].Type
+	if star, ok := typ.(*ast.StarExpr); ok {
+		typ = star.X
+	}
+	if idx, ok := typ.(*ast.IndexExpr); ok {
+		typ = idx.X
+	}
+	id, ok := typ.(*ast.Ident)
+	return ok && id.IsExported()
 }
