@@ -16,7 +16,7 @@ import (
 )
 
 // Broker wakes the dashboard's live event streams when events have been
-// committed. main wires the store's OnEvent hook to Notify. A stream holds
+// committed. internal/app wires the store's OnEvent hook to Notify. A stream holds
 // no timer and runs no query while nothing happens.
 type Broker struct {
 	mu     sync.Mutex

@@ -20,8 +20,8 @@ type NextRunner interface {
 	NextRun() (time.Time, error)
 }
 
-// SetReaperSchedule lets the Jobs page show the reaper's next run. main
-// calls it once the schedule exists, before serving.
+// SetReaperSchedule lets the Jobs page show the reaper's next run. The
+// wiring (internal/app) calls it once the schedule exists, before serving.
 func (s *Server) SetReaperSchedule(r NextRunner) { s.reaper = r }
 
 // handlePageJobs shows the durable queue. To htmx targeting #jobs-live it

@@ -34,7 +34,7 @@ type Deps struct {
 	DB       Pinger
 	Logger   *slog.Logger
 
-	// Live wakes the dashboard's live streams; main wires the store's
+	// Live wakes the dashboard's live streams; internal/app wires the store's
 	// OnEvent hook to its Notify. Nil: a broker nobody notifies.
 	Live *Broker
 	// PurgeAfter is how long a deleted pet is kept, for the dashboard's
