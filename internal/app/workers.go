@@ -17,7 +17,7 @@ import (
 func workers(cfg config.Config, st *store.Store, describer jobs.Describer, log *slog.Logger) []jobs.Worker {
 	return []jobs.Worker{
 		&jobs.FeedingReminder{Store: st, Interval: cfg.FeedingInterval, Logger: log},
-		&jobs.EnrichProfile{Store: st, AI: describer, Logger: log},
+		&jobs.EnrichProfile{Store: st, AI: describer, Photos: st, Logger: log},
 	}
 }
 

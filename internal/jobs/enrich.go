@@ -30,6 +30,18 @@ type ProfileStore interface {
 	SetProfile(ctx context.Context, jobID int64, o shelter.Origin, petID string, p shelter.Profile, events ...*shelter.Event) (written bool, err error)
 }
 
+// PhotoDescriber is a Describer that can look at a photo of the pet
+// (package ai's Client).
+type PhotoDescriber interface {
+	DescribePetPhoto(ctx context.Context, p shelter.Pet, jpeg []byte) (shelter.Profile, error)
+}
+
+// PhotoSource gives the large copy of a pet's primary photo; ENOTFOUND
+// when the pet has none.
+type PhotoSource interface {
+	FindPrimaryPhotoLarge(ctx context.Context, petID string) ([]byte, error)
+}
+
 // retryable is an error that says whether trying again may help.
 type retryable interface {
 	Retryable() bool
@@ -47,6 +59,9 @@ type retryable interface {
 type EnrichProfile struct {
 	Store ProfileStore
 	AI    Describer
+	// Photos, when set and when AI can look at photos, gives the primary
+	// photo the profile describes.
+	Photos PhotoSource
 	// Logger receives the console lines (default slog.Default()).
 	Logger *slog.Logger
 }
@@ -73,14 +88,29 @@ func (w *EnrichProfile) Work(ctx context.Context, job *shelter.Job) error {
 		return nil
 	}
 	o := shelter.Origin{Namespace: job.Namespace, Actor: shelter.ActorSystem}
+	var photo []byte
+	pd, canSee := w.AI.(PhotoDescriber)
+	if canSee && w.Photos != nil {
+		photo, err = w.Photos.FindPrimaryPhotoLarge(ctx, pet.ID)
+		if shelter.ErrorCode(err) == shelter.ENOTFOUND {
+			photo = nil
+		} else if err != nil {
+			return err
+		}
+	}
 	if err := w.Store.InsertEvent(ctx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentStarted),
-		PetID: pet.ID, Actor: o.Actor, Data: jsonObject(map[string]any{"jobId": job.ID, "attempt": job.Attempts, "name": pet.Name, "species": pet.Species})}); err != nil {
+		PetID: pet.ID, Actor: o.Actor, Data: jsonObject(map[string]any{"jobId": job.ID, "attempt": job.Attempts, "name": pet.Name, "species": pet.Species, "photo": photo != nil})}); err != nil {
 		return err
 	}
-	log.Info("🤖 AI Profile Enrichment started", "petId", pet.ID, "name", pet.Name, "species", pet.Species, "jobId", job.ID, "attempt", job.Attempts)
+	log.Info("🤖 AI Profile Enrichment started", "petId", pet.ID, "name", pet.Name, "species", pet.Species, "jobId", job.ID, "attempt", job.Attempts, "photo", photo != nil)
 
 	start := time.Now()
-	profile, err := w.AI.DescribePet(ctx, *pet)
+	var profile shelter.Profile
+	if photo != nil {
+		profile, err = pd.DescribePetPhoto(ctx, *pet, photo)
+	} else {
+		profile, err = w.AI.DescribePet(ctx, *pet)
+	}
 	var failed []*shelter.Event
 	if err != nil {
 		if ctx.Err() != nil {

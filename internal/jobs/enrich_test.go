@@ -45,7 +45,7 @@ func newEnrichEnv(t *testing.T, o enrichOpts, script ...aitest.Play) *enrichEnv 
 	if o.noKey {
 		cfg.APIKey = ""
 	}
-	w := &jobs.EnrichProfile{Store: st, AI: ai.New(cfg), Logger: quiet}
+	w := &jobs.EnrichProfile{Store: st, AI: ai.New(cfg), Photos: st, Logger: quiet}
 	stop := start(t, st, jobs.Options{Poll: 20 * time.Millisecond, BackoffBase: 5 * time.Millisecond, BackoffMax: 20 * time.Millisecond,
 		ShutdownTimeout: o.shutdown, Logger: quiet}, w)
 	return &enrichEnv{st: st, srv: srv, stop: stop}

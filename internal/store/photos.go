@@ -283,3 +283,20 @@ func (s *Store) FindPhotoData(ctx context.Context, photoID, size, hash string) (
 	}
 	return data, nil
 }
+
+// FindPrimaryPhotoLarge returns the large copy of a pet's primary photo,
+// for the AI; ENOTFOUND when the pet has none.
+func (s *Store) FindPrimaryPhotoLarge(ctx context.Context, petID string) ([]byte, error) {
+	n, err := parseID(petID)
+	if err != nil {
+		return nil, err
+	}
+	var data []byte
+	err = s.db.Read.QueryRowContext(ctx, `SELECT large FROM photos WHERE pet_id = ? AND is_primary = 1`, n).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, shelter.ErrNotFound()
+	} else if err != nil {
+		return nil, dbErr("read primary photo", err)
+	}
+	return data, nil
+}

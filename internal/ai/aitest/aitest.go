@@ -4,9 +4,12 @@
 package aitest
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"image/jpeg"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -26,10 +29,22 @@ type Request struct {
 	Body          map[string]any
 	// Model is the body's model.
 	Model string
-	// Messages are the contents of the body's messages, in order.
+	// Messages are the contents of the body's messages, in order (the text
+	// parts of a message made of parts).
 	Messages []string
+	// Images are the images of the user message (Chat Completions image
+	// input), each checked to be a data URL of a JPEG that decodes.
+	Images []Image
 	// At is when it arrived.
 	At time.Time
+}
+
+// Image is one image a request carried.
+type Image struct {
+	// Width and Height are the decoded JPEG's.
+	Width, Height int
+	Bytes         int
+	Detail        string
 }
 
 // Text returns every message of the request, joined.
@@ -125,7 +140,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		case <-ctx.Done():
 		}
 	}()
-	play(w, r.WithContext(ctx))
+	r = r.WithContext(ctx)
+	if len(req.Images) > 0 {
+		r.Header.Set("X-Aitest-Has-Image", "1") // for RefuseImages
+	}
+	play(w, r)
 }
 
 // check decodes r and lists how it differs from what a well-behaved client
@@ -152,8 +171,32 @@ func (s *Server) check(r *http.Request) (Request, []string) {
 	for _, m := range msgs {
 		mm, _ := m.(map[string]any)
 		role, _ := mm["role"].(string)
-		content, _ := mm["content"].(string)
 		roles = append(roles, role)
+		content, isText := mm["content"].(string)
+		if parts, ok := mm["content"].([]any); ok && !isText {
+			var texts []string
+			for _, p := range parts {
+				pm, _ := p.(map[string]any)
+				switch pm["type"] {
+				case "text":
+					t, _ := pm["text"].(string)
+					texts = append(texts, t)
+				case "image_url":
+					img, problem := decodeImagePart(pm)
+					if problem != "" {
+						problems = append(problems, problem)
+					} else {
+						req.Images = append(req.Images, img)
+					}
+				default:
+					problems = append(problems, fmt.Sprintf("unknown content part %v", pm["type"]))
+				}
+			}
+			if role != "user" && len(req.Images) > 0 {
+				problems = append(problems, "an image outside the user message")
+			}
+			content = strings.Join(texts, "\n")
+		}
 		req.Messages = append(req.Messages, content)
 	}
 	if strings.Join(roles, ",") != "system,user" {
@@ -180,6 +223,41 @@ func (s *Server) check(r *http.Request) (Request, []string) {
 		}
 	}
 	return req, problems
+}
+
+// decodeImagePart checks one image_url part: a data URL of a JPEG that
+// decodes.
+func decodeImagePart(pm map[string]any) (Image, string) {
+	iu, _ := pm["image_url"].(map[string]any)
+	u, _ := iu["url"].(string)
+	const prefix = "data:image/jpeg;base64,"
+	if !strings.HasPrefix(u, prefix) {
+		return Image{}, fmt.Sprintf("image_url is not a JPEG data URL: %.40q", u)
+	}
+	data, err := base64.StdEncoding.DecodeString(u[len(prefix):])
+	if err != nil {
+		return Image{}, "image_url's base64 does not decode: " + err.Error()
+	}
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return Image{}, "image_url's data is not a JPEG: " + err.Error()
+	}
+	detail, _ := iu["detail"].(string)
+	return Image{Width: cfg.Width, Height: cfg.Height, Bytes: len(data), Detail: detail}, ""
+}
+
+// RefuseImages plays a model without image input: a request with an image
+// gets 400, as OpenAI answers for such a model; one without gets then.
+func RefuseImages(then Play) Play {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Aitest-Has-Image") == "1" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"error":{"message":"Invalid content type. image_url is only supported by certain models.","type":"invalid_request_error","param":"messages","code":null}}`)
+			return
+		}
+		then(w, r)
+	}
 }
 
 // ValidReply returns a reply that passes every check.
