@@ -334,3 +334,12 @@ func ParsePhotoFile(name string) (size, hash string, ok bool) {
 func photoAction(petID, photoID, action string) string {
 	return PetURL(petID) + "/photos/" + url.PathEscape(photoID) + "/" + action
 }
+
+// JobKindLabel is what the dashboard calls a job of kind (its label in
+// shelter.JobKinds), or the kind itself when it is unknown.
+func JobKindLabel(kind string) string {
+	if k, ok := shelter.FindJobKind(kind); ok {
+		return k.Label
+	}
+	return kind
+}
