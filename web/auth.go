@@ -154,6 +154,10 @@ func bearer(r *http.Request) (token string, present, bad bool) {
 // judged by it alone: a bad token is refused even with a good cookie.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if len(c.Request().Header.Values(echo.HeaderAuthorization)) > 1 {
+			// Proxies and clients disagree on which of two would win.
+			return shelter.Errorf(shelter.EINVALID, "Send one Authorization header, not several")
+		}
 		access := RouteAccess(c.Request().Method, c.Path())
 		if access == AccessPublic {
 			return next(c)

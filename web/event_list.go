@@ -28,12 +28,15 @@ func (s *Server) handleEventList(c echo.Context) error { return s.listEvents(c, 
 // listEvents answers one page of events; a full page carries a Link header
 // to the next one.
 func (s *Server) listEvents(c echo.Context, petID string) error {
-	q := c.QueryParams()
+	q, err := apiQuery(c, "after", "limit")
+	if err != nil {
+		return err
+	}
 	f := shelter.EventFilter{PetID: petID}
 	var fe []shelter.FieldError
 	if v, ok := q["after"]; ok {
-		n, err := strconv.ParseInt(v[0], 10, 64)
-		if err != nil || n < 0 {
+		n, ok := queryUint(v[0])
+		if !ok {
 			fe = append(fe, shelter.FieldError{Field: "after", Message: "must be an event id (a whole number, 0 or more)"})
 		}
 		f.After = n

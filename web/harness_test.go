@@ -63,7 +63,9 @@ func serveDeps(t testing.TB, st *store.Store, d web.Deps) *api {
 	d.Logger = quiet
 	accts, cr := withAccounts(t, st, &d)
 	srv := web.New(d)
-	ts := httptest.NewServer(srv.Handler())
+	ts := httptest.NewUnstartedServer(srv.Handler())
+	ts.Listener = web.Listener(ts.Listener) // as Serve does
+	ts.Start()
 	t.Cleanup(ts.Close)
 	a := &api{URL: ts.URL, Store: st, Token: cr.Token, Creds: cr, Accounts: accts, srv: ts}
 	a.doc, a.router = loadServedDoc(t, ts.URL)

@@ -23,7 +23,10 @@ func (s *Server) handleJobList(c echo.Context) error {
 	if s.jobs == nil {
 		return errNoJobs
 	}
-	q := c.QueryParams()
+	q, err := apiQuery(c, "state", "kind", "petId", "limit", "before")
+	if err != nil {
+		return err
+	}
 	f := shelter.JobFilter{Kind: q.Get("kind"), PetID: q.Get("petId")}
 	var fe []shelter.FieldError
 	if v := q.Get("state"); v != "" {
@@ -32,8 +35,8 @@ func (s *Server) handleJobList(c echo.Context) error {
 		}
 	}
 	if v := q.Get("before"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1 {
+		n, ok := queryUint(v)
+		if !ok || n < 1 {
 			fe = append(fe, shelter.FieldError{Field: "before", Message: "must be a job id"})
 		}
 		f.Before = n

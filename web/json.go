@@ -10,6 +10,7 @@ import (
 	"mime"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -50,6 +51,10 @@ func readJSONObject(c echo.Context) (*jsonObject, error) {
 func parseJSONObject(body []byte) (*jsonObject, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, invalidJSON("the body is empty")
+	}
+	if !utf8.Valid(body) {
+		// encoding/json would replace each bad byte by U+FFFD and store it.
+		return nil, invalidJSON("the body is not valid UTF-8")
 	}
 	if !json.Valid(body) {
 		var v any

@@ -66,9 +66,15 @@ func (s *Server) handlePetExport(c echo.Context) error {
 	if !ok {
 		return shelter.Errorf(shelter.ENOTIMPLEMENTED, "Export is not available on this server")
 	}
-	q := c.QueryParams()
+	q, err := apiQuery(c, "format", "status", "species", "q", "sort", "excludeDeleted")
+	if err != nil {
+		return err
+	}
 	f := shelter.PetFilter{Sort: shelter.SortID, Query: q.Get("q")}
 	var fe []shelter.FieldError
+	if p := searchProblem(f.Query); p != nil {
+		fe = append(fe, *p)
+	}
 	format := q.Get("format")
 	if format == "" {
 		format = "csv"
@@ -119,7 +125,6 @@ func (s *Server) handlePetExport(c echo.Context) error {
 		}
 	}
 	bw := bufio.NewWriterSize(res, 32<<10)
-	var err error
 	if format == "csv" {
 		w := csv.NewWriter(bw)
 		err = ex.EachPet(ctx, f, func(p *shelter.Pet) error {

@@ -17,9 +17,15 @@ const InvalidQueryMessage = "Invalid query parameters"
 // included) as a JSON array, with X-Total-Count and, when there is more, a
 // Link header to the next page.
 func (s *Server) handlePetList(c echo.Context) error {
-	q := c.QueryParams()
+	q, err := apiQuery(c, "status", "species", "feeding", "q", "location", "limit", "cursor")
+	if err != nil {
+		return err
+	}
 	f := shelter.PetFilter{Sort: shelter.SortID, Query: q.Get("q"), Location: q.Get("location"), Cursor: q.Get("cursor")}
 	var fe []shelter.FieldError
+	if p := searchProblem(f.Query); p != nil {
+		fe = append(fe, *p)
+	}
 	if v := q.Get("status"); v != "" {
 		if f.Status = shelter.Status(v); !f.Status.Valid() {
 			fe = append(fe, shelter.FieldError{Field: "status", Message: statusMessage})
@@ -77,9 +83,9 @@ func queryLimit(q url.Values) (int, *shelter.FieldError) {
 	if !ok {
 		return shelter.DefaultLimit, nil
 	}
-	n, err := strconv.Atoi(v[0])
-	if err != nil || n < 1 || n > shelter.MaxLimit {
+	n, ok := queryUint(v[0])
+	if !ok || n < 1 || n > shelter.MaxLimit {
 		return 0, &shelter.FieldError{Field: "limit", Message: limitMessage}
 	}
-	return n, nil
+	return int(n), nil
 }

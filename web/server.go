@@ -151,11 +151,14 @@ func New(d Deps) *Server {
 	setClientExtractors(e, d.TrustProxy)
 	// First, so that it sees every answer, errors and panics included.
 	e.Use(s.observe)
+	e.Pre(headAsGet)
+	e.Use(headRestore)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		s.log.Error("panic in handler", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
 		return err
 	}}))
 	e.Use(bodyLimit()) // MaxBodyBytes; a photo upload maxUploadBody
+	e.Use(identityEncodingOnly)
 	// Security headers on every answer, then who is asking (and may they),
 	// then CSRF for browsers. e.Use runs after routing, so the access
 	// table sees the route's pattern.
@@ -192,7 +195,7 @@ func (s *Server) serve(l net.Listener, certFile, keyFile string) error {
 		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		err = srv.ServeTLS(l, certFile, keyFile)
 	} else {
-		err = srv.Serve(l)
+		err = srv.Serve(Listener(l))
 	}
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -143,8 +143,8 @@ func (f PetFields) validate(create bool) error {
 		fe = append(fe, FieldError{"name", "must not be empty"})
 	} else if utf8.RuneCountInString(*f.Name) > MaxNameLen {
 		fe = append(fe, FieldError{"name", "must be at most 100 characters"})
-	} else if !utf8.ValidString(*f.Name) {
-		fe = append(fe, FieldError{"name", "must be valid text"})
+	} else if msg := TextProblem(*f.Name, false); msg != "" {
+		fe = append(fe, FieldError{"name", msg})
 	}
 	if f.Species == nil {
 		if create {
@@ -162,6 +162,10 @@ func (f PetFields) validate(create bool) error {
 	}
 	if f.Notes != nil && utf8.RuneCountInString(*f.Notes) > MaxNotesLen {
 		fe = append(fe, FieldError{"notes", "must be at most 2000 characters"})
+	} else if f.Notes != nil {
+		if msg := TextProblem(*f.Notes, true); msg != "" {
+			fe = append(fe, FieldError{"notes", msg})
+		}
 	}
 	fe = append(fe, f.Intake.Problems()...)
 	if n := f.FeedingIntervalMinutes; n != nil && *n != 0 && (*n < MinFeedingIntervalMinutes || *n > MaxFeedingIntervalMinutes) {

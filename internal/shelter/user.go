@@ -6,7 +6,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -294,8 +293,9 @@ func validateUserName(name string) string {
 		return "Name is required"
 	case n > MaxUserNameLen:
 		return fmt.Sprintf("Name must be at most %d characters", MaxUserNameLen)
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return "Name must not contain control characters"
+	}
+	if msg := TextProblem(name, false); msg != "" {
+		return "Name " + msg
 	}
 	return ""
 }

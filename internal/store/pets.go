@@ -400,6 +400,15 @@ func (s *Store) UpdatePetWith(ctx context.Context, o shelter.Origin, id string, 
 		if u.IfVersion != 0 && u.IfVersion != p.Version {
 			return shelter.ErrStale(p.ID, u.IfVersion, p.Version)
 		}
+		if p.Deleted() && (status != nil || !f.Empty()) {
+			// A deleted pet keeps its state until restored: no status
+			// request (not even "deleted"), no edit.
+			what := "editing"
+			if status != nil {
+				what = "changing its status"
+			}
+			return shelter.Errorf(shelter.ECONFLICT, "Pet %s is deleted: restore it before %s", p.ID, what)
+		}
 		if status != nil {
 			d, err := s.requestStatusTx(ctx, tx, o, p, *status, u.Note, u.Adopter)
 			if err != nil {
@@ -411,9 +420,6 @@ func (s *Store) UpdatePetWith(ctx context.Context, o shelter.Origin, id string, 
 			}
 		}
 		if !f.Empty() {
-			if p.Deleted() {
-				return shelter.Errorf(shelter.ECONFLICT, "Pet %s is deleted: restore it before editing", p.ID)
-			}
 			return s.updateFieldsTx(ctx, tx, o, p, f)
 		}
 		return nil

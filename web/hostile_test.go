@@ -1,0 +1,193 @@
+package web_test
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/petstore/petstore/internal/store"
+)
+
+// rawDo sends one request exactly as written (request line, headers, body)
+// over a new connection and reads the answer: a client library would
+// refuse or repair most of what these tests send.
+func rawDo(t *testing.T, base, method, target string, header []string, body []byte) *resp {
+	t.Helper()
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.DialTimeout("tcp", u.Host, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n", method, target, u.Host)
+	for _, h := range header {
+		b.WriteString(h + "\r\n")
+	}
+	if body != nil {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(body))
+	}
+	b.WriteString("\r\n")
+	b.Write(body)
+	if _, err := conn.Write(b.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	req := &http.Request{Method: method}
+	res, err := http.ReadResponse(bufio.NewReader(conn), req)
+	if err != nil {
+		t.Fatalf("%s %s: read answer: %v", method, target, err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return &resp{Status: res.StatusCode, Header: res.Header, Body: out}
+}
+
+func gz(s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.Bytes()
+}
+
+// TestHostileRequests sends, over the real router and a real socket, every
+// kind of odd input the reliability review found: never a 5xx, and on an
+// API path always the JSON error body with a message (and the status the
+// README's table names).
+func TestHostileRequests(t *testing.T) {
+	a := newAPI(t, store.Options{})
+	live := a.Create(t, "js", "Buddy", "dog", 3)
+	gone := a.Create(t, "js", "Gone", "cat", 3)
+	if r := a.Do(t, "DELETE", "/js/pets/"+gone.ID, nil); r.Status != http.StatusAccepted {
+		t.Fatalf("delete: %d", r.Status)
+	}
+	auth := "Authorization: Bearer " + a.Token
+	jsonCT := "Content-Type: application/json"
+	long := strings.Repeat("a", 50_000)
+	for _, tc := range []struct {
+		name           string
+		method, target string
+		header         []string
+		body           []byte
+		want           int
+		msg            string // the message starts with this ("" any)
+		field          string // and names this field ("" none asked)
+	}{
+		{"q of 50,000 characters", "GET", "/js/pets?q=" + long, []string{auth}, nil, 400, "Invalid query parameters", "q"},
+		{"q of 101 characters", "GET", "/js/pets?q=" + strings.Repeat("é", 101), []string{auth}, nil, 400, "Invalid query parameters", "q"},
+		{"q NUL", "GET", "/js/pets?q=%00", []string{auth}, nil, 400, "Invalid query parameters", "q"},
+		{"q ANSI escape", "GET", "/js/pets?q=%1b%5b31m", []string{auth}, nil, 400, "Invalid query parameters", "q"},
+		{"q bad escape", "GET", "/js/pets?q=Buddy%zz", []string{auth}, nil, 400, "Invalid query parameters", "q"},
+		{"q invalid UTF-8", "GET", "/js/pets?q=%ff%fe", []string{auth}, nil, 400, "Invalid query parameters", "q"},
+		{"q twice", "GET", "/js/pets?q=a&q=b", []string{auth}, nil, 400, "Invalid query parameters", "q"},
+		{"unknown parameter", "GET", "/js/pets?stauts=new", []string{auth}, nil, 400, "Invalid query parameters", "stauts"},
+		{"limit +5", "GET", "/js/pets?limit=+5", []string{auth}, nil, 400, "Invalid query parameters", "limit"},
+		{"limit %2B5", "GET", "/js/pets?limit=%2B5", []string{auth}, nil, 400, "Invalid query parameters", "limit"},
+		{"limit %205", "GET", "/js/pets?limit=%205", []string{auth}, nil, 400, "Invalid query parameters", "limit"},
+		{"limit -1", "GET", "/js/pets?limit=-1", []string{auth}, nil, 400, "Invalid query parameters", "limit"},
+		{"limit huge", "GET", "/js/pets?limit=99999999999999999999999", []string{auth}, nil, 400, "Invalid query parameters", "limit"},
+		{"events after +1", "GET", "/api/events?after=+1", []string{auth}, nil, 400, "Invalid query parameters", "after"},
+		{"jobs before 0x10", "GET", "/api/jobs?before=0x10", []string{auth}, nil, 400, "Invalid query parameters", "before"},
+		{"export q NUL", "GET", "/api/pets/export?q=%00", []string{auth}, nil, 400, "Invalid query parameters", "q"},
+		{"bad escape in the path", "GET", "/js/pets/%zz", []string{auth}, nil, 400, "", ""},
+		{"bad escape in an unknown API path", "GET", "/api/pets/%zz", []string{auth}, nil, 400, "", ""},
+		{"pet id of 400 digits", "GET", "/js/pets/" + strings.Repeat("9", 400), []string{auth}, nil, 404, "Not found", ""},
+		{"pet id NUL", "GET", "/js/pets/%00", []string{auth}, nil, 404, "Not found", ""},
+		{"unknown API path", "GET", "/api/nothing", []string{auth}, nil, 404, "Not found", ""},
+		{"wrong method", "PATCH", "/js/pets/" + live.ID, []string{auth}, nil, 405, "Method not allowed", ""},
+		{"two Authorization headers", "GET", "/js/pets", []string{auth, "Authorization: Bearer other"}, nil, 400, "Send one Authorization header", ""},
+		{"two Authorization headers, public route", "GET", "/healthz", []string{auth, auth}, nil, 400, "Send one Authorization header", ""},
+		{"invalid UTF-8 in a JSON body", "POST", "/js/pets", []string{auth, jsonCT}, []byte("{\"name\":\"Bu\xffddy\",\"species\":\"dog\",\"ageMonths\":1}"), 400, "Invalid JSON: the body is not valid UTF-8", ""},
+		{"zero-width name", "POST", "/js/pets", []string{auth, jsonCT}, []byte(`{"name":"\u200b\u200b","species":"dog","ageMonths":1}`), 400, "Invalid payload", "name"},
+		{"NUL in a name", "POST", "/js/pets", []string{auth, jsonCT}, []byte(`{"name":"Bu\u0000ddy","species":"dog","ageMonths":1}`), 400, "Invalid payload", "name"},
+		{"ANSI escape in a name", "POST", "/js/pets", []string{auth, jsonCT}, []byte(`{"name":"\u001b[31mRed","species":"dog","ageMonths":1}`), 400, "Invalid payload", "name"},
+		{"bidi override in a name", "POST", "/js/pets", []string{auth, jsonCT}, []byte(`{"name":"Rex\u202egnp","species":"dog","ageMonths":1}`), 400, "Invalid payload", "name"},
+		{"newline in a name", "POST", "/js/pets", []string{auth, jsonCT}, []byte(`{"name":"Rex\nMax","species":"dog","ageMonths":1}`), 400, "Invalid payload", "name"},
+		{"control character in notes", "PUT", "/js/pets/" + live.ID, []string{auth, jsonCT}, []byte(`{"notes":"ok\u0007bell"}`), 400, "Invalid payload", "notes"},
+		{"gzip body", "POST", "/js/pets", []string{auth, jsonCT, "Content-Encoding: gzip"}, gz(`{"name":"Rex","species":"dog","ageMonths":1}`), 415, "Unsupported Content-Encoding", ""},
+		{"plain JSON labelled gzip", "POST", "/js/pets", []string{auth, jsonCT, "Content-Encoding: gzip"}, []byte(`{"name":"Rex","species":"dog","ageMonths":1}`), 415, "Unsupported Content-Encoding", ""},
+		{"br body", "PUT", "/js/pets/" + live.ID, []string{auth, jsonCT, "Content-Encoding: identity, br"}, []byte(`{"notes":"x"}`), 415, "Unsupported Content-Encoding", ""},
+		{"status request on a deleted pet", "PUT", "/js/pets/" + gone.ID, []string{auth, jsonCT}, []byte(`{"status":"healthy"}`), 409, "Pet " + gone.ID + " is deleted", ""},
+		{"status deleted on a deleted pet", "PUT", "/js/pets/" + gone.ID, []string{auth, jsonCT}, []byte(`{"status":"deleted"}`), 409, "Pet " + gone.ID + " is deleted", ""},
+		{"body too large", "POST", "/js/pets", []string{auth, jsonCT}, []byte(`{"notes":"` + strings.Repeat("x", 70<<10) + `"}`), 413, "Request body too large", ""},
+		{"not JSON", "POST", "/js/pets", []string{auth, "Content-Type: text/plain"}, []byte(`hi`), 415, "Unsupported media type", ""},
+		{"no credentials", "GET", "/js/pets", nil, nil, 401, "Authentication required", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rawDo(t, a.URL, tc.method, tc.target, tc.header, tc.body)
+			if r.Status >= 500 {
+				t.Fatalf("%d %s: a server error", r.Status, truncate(r.Body))
+			}
+			if r.Status != tc.want {
+				t.Errorf("status %d %s, want %d", r.Status, truncate(r.Body), tc.want)
+			}
+			if err := a.checkErrorBody(r); err != nil {
+				t.Fatalf("%v: %s", err, truncate(r.Body))
+			}
+			e := r.Err(t)
+			if e.Message == "" || !strings.HasPrefix(e.Message, tc.msg) {
+				t.Errorf("message %q, want it to start with %q", e.Message, tc.msg)
+			}
+			if tc.field != "" && !strings.Contains(strings.Join(e.fields(), ","), tc.field) {
+				t.Errorf("fields %v, want %q named", e.fields(), tc.field)
+			}
+			if r.Status == 503 && r.Header.Get("Retry-After") == "" {
+				t.Error("503 without Retry-After")
+			}
+		})
+	}
+	// Nothing of it was stored.
+	var n int
+	if r := a.Do(t, "GET", "/js/pets", nil); r.Status == 200 {
+		var pets []json.RawMessage
+		r.JSON(t, &pets)
+		n = len(pets)
+	}
+	if n != 2 {
+		t.Errorf("%d pets after the hostile requests, want the 2 created", n)
+	}
+}
+
+// HEAD is answered wherever GET is: the same status and headers, no body.
+func TestHeadWhereverGet(t *testing.T) {
+	a := newAPI(t, store.Options{})
+	p := a.Create(t, "js", "Buddy", "dog", 3)
+	auth := "Authorization: Bearer " + a.Token
+	for _, target := range []string{"/healthz", "/openapi.json", "/js/pets", "/js/pets/" + p.ID, "/js/pets/" + p.ID + "/events",
+		"/api/events", "/api/jobs", "/static/app.css", "/favicon.ico", "/robots.txt", "/", "/jobs", "/events/stream", "/pets/" + p.ID + "/live"} {
+		get := rawDo(t, a.URL, "GET", target, []string{auth}, nil)
+		if target == "/events/stream" || strings.HasSuffix(target, "/live") {
+			get = &resp{Status: 200} // a stream does not end; its HEAD must
+		}
+		head := rawDo(t, a.URL, "HEAD", target, []string{auth}, nil)
+		if head.Status != get.Status || head.Status != 200 {
+			t.Errorf("HEAD %s: %d, GET %d, want 200 for both", target, head.Status, get.Status)
+		}
+		if len(head.Body) != 0 {
+			t.Errorf("HEAD %s sent a body of %d bytes", target, len(head.Body))
+		}
+		if get.Header != nil && head.Header.Get("Content-Type") != get.Header.Get("Content-Type") {
+			t.Errorf("HEAD %s: Content-Type %q, GET %q", target, head.Header.Get("Content-Type"), get.Header.Get("Content-Type"))
+		}
+	}
+	// Where GET is not served, neither is HEAD; unknown paths are 404.
+	if r := rawDo(t, a.URL, "HEAD", "/api/reaper/run", []string{auth}, nil); r.Status != 405 {
+		t.Errorf("HEAD on a POST-only route: %d, want 405", r.Status)
+	}
+	if r := rawDo(t, a.URL, "HEAD", "/api/nothing", []string{auth}, nil); r.Status != 404 {
+		t.Errorf("HEAD on an unknown path: %d, want 404", r.Status)
+	}
+}
