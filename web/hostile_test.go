@@ -191,3 +191,54 @@ func TestHeadWhereverGet(t *testing.T) {
 		t.Errorf("HEAD on an unknown path: %d, want 404", r.Status)
 	}
 }
+
+// A full database (SQLite's max_page_count stands in for a full disk; the
+// built-binary test in internal/e2e fills a real filesystem): creates
+// answer 503 with Retry-After and the cause, as the document says, and so
+// does /healthz; both recover by themselves once there is room, and every
+// acknowledged pet is there.
+func TestStorageFullAnswers503(t *testing.T) {
+	a := newAPI(t, store.Options{})
+	w := a.Store.DB().Write
+	var pages int
+	if err := w.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Exec(fmt.Sprintf(`PRAGMA max_page_count = %d`, pages+40)); err != nil {
+		t.Fatal(err)
+	}
+	var acked []string
+	var full *resp
+	for i := 0; i < 3000; i++ {
+		r := a.Do(t, "POST", "/js/pets", map[string]any{"name": fmt.Sprintf("Pet %d %s", i, strings.Repeat("x", 80)), "species": "cat", "ageMonths": 1})
+		if r.Status != http.StatusCreated {
+			full = r
+			break
+		}
+		var p struct{ ID string }
+		r.JSON(t, &p)
+		acked = append(acked, p.ID)
+	}
+	if full == nil || full.Status != http.StatusServiceUnavailable {
+		t.Fatalf("never refused: %+v", full)
+	}
+	if e := full.Err(t); !strings.HasPrefix(e.Message, "The database disk is full") || full.Header.Get("Retry-After") == "" {
+		t.Fatalf("503 %q Retry-After %q", e.Message, full.Header.Get("Retry-After"))
+	}
+	time.Sleep(1100 * time.Millisecond) // the health probe runs at most once a second
+	h := a.Do(t, "GET", "/healthz", nil)
+	if h.Status != http.StatusServiceUnavailable || !strings.Contains(string(h.Body), "The database disk is full") {
+		t.Fatalf("/healthz while full: %d %s", h.Status, h.Body)
+	}
+	if _, err := w.Exec(`PRAGMA max_page_count = 1000000`); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if h := a.Do(t, "GET", "/healthz", nil); h.Status != http.StatusOK {
+		t.Fatalf("/healthz after space returned: %d %s", h.Status, h.Body)
+	}
+	a.Create(t, "js", "After", "dog", 1)
+	for _, id := range acked {
+		a.Get(t, "js", id)
+	}
+}
