@@ -20,6 +20,7 @@ import (
 	"github.com/petstore/petstore/internal/ai"
 	"github.com/petstore/petstore/internal/auth"
 	"github.com/petstore/petstore/internal/config"
+	"github.com/petstore/petstore/internal/debug"
 	"github.com/petstore/petstore/internal/jobs"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/web"
@@ -184,6 +185,13 @@ func (a *App) Serve(ctx context.Context) (err error) {
 		}
 	}()
 
+	if cfg.PprofAddr != "" {
+		stopPprof, err := debug.ServePprof(cfg.PprofAddr, log)
+		if err != nil {
+			return fmt.Errorf("PPROF_ADDR: %w", err)
+		}
+		defer stopPprof()
+	}
 	// Background work stops after HTTP and before the database closes.
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	runnersDone := make([]chan error, len(a.runners))

@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"time"
@@ -36,6 +37,9 @@ type Config struct {
 	// METRICS_TOKEN, METRICS_ADDR, BACKUP_DIR, BACKUP_SCHEDULE, BACKUP_KEEP
 	// and JOB_RETENTION (see ops.go).
 	Ops Ops
+	// PprofAddr serves Go's profiler on a listener of its own (PPROF_ADDR,
+	// a loopback host:port; unset: off).
+	PprofAddr string
 }
 
 // Load reads .env (when envFile exists; variables already set win) and then
@@ -90,6 +94,13 @@ func Load(envFile string) (Config, error) {
 	var opsErrs []error
 	c.Ops, opsErrs = loadOps(c.Port, portSet)
 	errs = append(errs, opsErrs...)
+	if v, ok := lookup("PPROF_ADDR"); ok {
+		host, _, err := net.SplitHostPort(v)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			errs = append(errs, fmt.Errorf("PPROF_ADDR=%q: must be a loopback host:port such as 127.0.0.1:6060", v))
+		}
+		c.PprofAddr = v
+	}
 	return c, errors.Join(errs...)
 }
 

@@ -39,7 +39,7 @@ func StartServer(ctx context.Context, bin, dir string, env []string) (*Server, e
 		LogPath: filepath.Join(dir, "server.log"), done: make(chan struct{})}
 	full := append([]string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TZ=UTC",
-		"PORT=" + strconv.Itoa(port), "DB_PATH=" + s.DBPath,
+		"PORT=" + strconv.Itoa(port), "LISTEN_ADDR=127.0.0.1:" + strconv.Itoa(port), "DB_PATH=" + s.DBPath,
 		"ADMIN_EMAIL=loadtest@example.org", "ADMIN_PASSWORD=tabby cats nap at noon",
 	}, env...)
 	tok := exec.CommandContext(ctx, bin, "token", "create", "--name", "loadtest", "--role", "admin")
