@@ -64,6 +64,8 @@ func (s *Store) CompleteFeedingReminder(ctx context.Context, job *shelter.Job, i
 	})
 }
 
+const setFeedingSQL = `UPDATE pets SET notes = ?, next_feeding_at = ?, updated_at = ?, version = ? WHERE id = ?`
+
 // setFeedingTx writes a pet's notes and next feeding time inside the
 // caller's transaction (the feeding reminder job's). A pet with a feeding
 // interval of its own gets its first feeding after that interval instead,
@@ -77,8 +79,7 @@ func (s *Store) setFeedingTx(ctx context.Context, tx *txn, p *shelter.Pet, notes
 	p.Notes, p.NextFeedingAt = notes, nextFeedingAt
 	p.UpdatedAt = max(s.nowMillis(), p.UpdatedAt)
 	p.Version++
-	if _, err := tx.ExecContext(ctx, `UPDATE pets SET notes = ?, next_feeding_at = ?, updated_at = ?, version = ? WHERE id = ?`,
-		p.Notes, p.NextFeedingAt, p.UpdatedAt, p.Version, p.ID); err != nil {
+	if _, err := tx.execPrepared(ctx, setFeedingSQL, p.Notes, p.NextFeedingAt, p.UpdatedAt, p.Version, p.ID); err != nil {
 		return dbErr("set feeding reminder", err)
 	}
 	s.finishPet(p)

@@ -61,14 +61,16 @@ func (s *Store) enqueueTx(ctx context.Context, tx *txn, o shelter.Origin, kind, 
 	return id, nil
 }
 
+const completeJobSQL = `UPDATE jobs SET state = 'done', lease_until = 0, finished_at = ?, updated_at = ?
+	WHERE id = ? AND state = 'running'`
+
 // completeJobTx marks a running job done inside the caller's transaction,
 // so a worker's writes and its job's completion commit together. It is a
 // no-op for a job that is no longer running (already completed, or its
 // lease lapsed and it was released).
 func (s *Store) completeJobTx(ctx context.Context, tx *txn, jobID int64) error {
 	now := s.nowMillis()
-	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', lease_until = 0, finished_at = ?, updated_at = ?
-		WHERE id = ? AND state = 'running'`, now, now, jobID); err != nil {
+	if _, err := tx.execPrepared(ctx, completeJobSQL, now, now, jobID); err != nil {
 		return dbErr("complete job", err)
 	}
 	return nil

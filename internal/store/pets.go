@@ -101,13 +101,15 @@ func (s *Store) FindPetByID(ctx context.Context, id string) (*shelter.Pet, error
 	return p, nil
 }
 
+const findPetSQL = `SELECT ` + petColumns + ` FROM pets WHERE id = ?`
+
 // findPetTx reads a pet inside a write transaction.
 func findPetTx(ctx context.Context, tx *txn, id string) (*shelter.Pet, error) {
 	n, err := parseID(id)
 	if err != nil {
 		return nil, err
 	}
-	p, err := tx.s.scanPet(tx.QueryRowContext(ctx, `SELECT `+petColumns+` FROM pets WHERE id = ?`, n))
+	p, err := tx.s.scanPet(tx.queryRowPrepared(ctx, findPetSQL, n))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shelter.ErrNotFound()
 	} else if err != nil {
@@ -625,13 +627,15 @@ func (s *Store) applyRequestTx(ctx context.Context, tx *txn, o shelter.Origin, p
 		adopterJSON = string(mustJSON(p.Adopter))
 	}
 	p.Version++
-	if _, err := tx.ExecContext(ctx, `UPDATE pets SET status = ?, updated_at = ?, status_changed_at = ?, status_note = ?, adopter = ?,
-		version = ? WHERE id = ?`, p.Status, p.UpdatedAt, p.StatusChangedAt, p.StatusNote, adopterJSON, p.Version, p.ID); err != nil {
+	if _, err := tx.execPrepared(ctx, updateStatusSQL, p.Status, p.UpdatedAt, p.StatusChangedAt, p.StatusNote, adopterJSON, p.Version, p.ID); err != nil {
 		return dbErr("update status", err)
 	}
 	s.finishPet(p)
 	return nil
 }
+
+const updateStatusSQL = `UPDATE pets SET status = ?, updated_at = ?, status_changed_at = ?, status_note = ?, adopter = ?,
+	version = ? WHERE id = ?`
 
 // DeletePet soft-deletes a pet: status deleted, deletedAt now, purgeAt
 // after the retention period. A pet already deleted keeps its dates.

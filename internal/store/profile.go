@@ -30,8 +30,7 @@ func (s *Store) SetProfile(ctx context.Context, jobID int64, o shelter.Origin, p
 		if pet.Deleted() {
 			return s.completeJob(ctx, tx, jobID)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pets SET profile = ?, updated_at = max(updated_at, ?), version = version + 1 WHERE id = ?`,
-			string(raw), s.nowMillis(), pet.ID); err != nil {
+		if _, err := tx.execPrepared(ctx, setProfileSQL, string(raw), s.nowMillis(), pet.ID); err != nil {
 			return dbErr("set profile", err)
 		}
 		for _, e := range events {
@@ -55,6 +54,8 @@ func (s *Store) SetProfile(ctx context.Context, jobID int64, o shelter.Origin, p
 	}
 	return written, nil
 }
+
+const setProfileSQL = `UPDATE pets SET profile = ?, updated_at = max(updated_at, ?), version = version + 1 WHERE id = ?`
 
 func (s *Store) completeJob(ctx context.Context, tx *txn, jobID int64) error {
 	if jobID == 0 {

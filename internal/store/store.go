@@ -102,7 +102,8 @@ func New(d *db.DB, o Options) *Store {
 		s.log = slog.Default()
 	}
 	s.writeStmts = map[string]*sql.Stmt{}
-	for _, q := range append([]string{insertPetSQL, insertEventSQL, insertJobSQL}, queueSQL...) {
+	hot := []string{insertPetSQL, insertEventSQL, insertJobSQL, findPetSQL, completeJobSQL, updateStatusSQL, setFeedingSQL, setProfileSQL}
+	for _, q := range append(hot, queueSQL...) {
 		if st, err := d.Write.Prepare(q); err == nil { // else execPrepared parses it each time
 			s.writeStmts[q] = st
 		}
@@ -205,6 +206,15 @@ func (tx *txn) execPrepared(ctx context.Context, query string, args ...any) (sql
 		return tx.StmtContext(ctx, st).ExecContext(context.WithoutCancel(ctx), args...)
 	}
 	return tx.ExecContext(ctx, query, args...)
+}
+
+// queryRowPrepared runs a one-row query of the hot paths (prepared at New)
+// in the transaction.
+func (tx *txn) queryRowPrepared(ctx context.Context, query string, args ...any) *sql.Row {
+	if st, ok := tx.s.writeStmts[query]; ok {
+		return tx.StmtContext(ctx, st).QueryRowContext(context.WithoutCancel(ctx), args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
 }
 
 // queryPrepared runs a query of the hot paths (prepared at New) in the
