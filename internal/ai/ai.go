@@ -83,6 +83,9 @@ func (o Off) DescribePet(ctx context.Context, p shelter.Pet) (shelter.Profile, e
 	return o.FallbackProfile(p), nil
 }
 
+// Local is true: Off answers without a call.
+func (o Off) Local() bool { return true }
+
 // FallbackProfile returns the fallback profile of p.
 func (o Off) FallbackProfile(p shelter.Pet) shelter.Profile {
 	return Fallback(p, now(o.Now))

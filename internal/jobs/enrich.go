@@ -28,6 +28,19 @@ type ProfileStore interface {
 	// event, and completes the job, in one transaction; written is false
 	// when the pet is gone or deleted.
 	SetProfile(ctx context.Context, jobID int64, o shelter.Origin, petID string, p shelter.Profile, events ...*shelter.Event) (written bool, err error)
+	// RunLocalProfiles does up to limit due jobs with the profiles
+	// describe gives at once, each as Work and SetProfile would, in one
+	// transaction with their claim and completion; written runs after the
+	// commit for each profile written.
+	RunLocalProfiles(ctx context.Context, limit int, describe func(shelter.Pet) shelter.Profile,
+		written func(j *shelter.Job, p *shelter.Pet)) ([]*shelter.Job, error)
+}
+
+// Local is implemented by a Describer that answers without a call outside
+// the process (AI off: the fallback at once), which lets the profiles be
+// written in batches.
+type Local interface {
+	Local() bool
 }
 
 // PhotoDescriber is a Describer that can look at a photo of the pet
@@ -148,11 +161,16 @@ func (w *EnrichProfile) Work(ctx context.Context, job *shelter.Job) error {
 		log.Info("⚠️ AI Profile Enrichment skipped: the pet was deleted meanwhile", "petId", pet.ID, "jobId", job.ID)
 		return nil
 	}
+	logCompleted(log, pet, profile, time.Since(start))
+	return nil
+}
+
+// logCompleted writes the line of a profile written.
+func logCompleted(log *slog.Logger, pet *shelter.Pet, profile shelter.Profile, took time.Duration) {
 	log.Info("✅ AI Profile Enrichment completed", "petId", pet.ID, slog.Group("profile",
 		"bio", truncate(profile.Bio, 50), "breedGuess", profile.BreedGuess, "temperamentTags", profile.TemperamentTags,
 		"adopterHints", truncate(profile.AdopterHints, 50), "source", profile.Source, "model", profile.Model),
-		"durationMs", time.Since(start).Milliseconds())
-	return nil
+		"durationMs", took.Milliseconds())
 }
 
 // truncate shortens s to n characters and an ellipsis, for log lines.
@@ -162,4 +180,25 @@ func truncate(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n]) + "..."
+}
+
+// Batching is true when the Describer answers at once, without a call
+// (AI off): then a batch of profiles is only writes to the database.
+func (w *EnrichProfile) Batching() bool {
+	l, ok := w.AI.(Local)
+	return ok && l.Local()
+}
+
+// WorkBatch writes the profiles of up to limit due jobs in one
+// transaction, with the same events and log lines as Work.
+func (w *EnrichProfile) WorkBatch(ctx context.Context, limit int) (int, error) {
+	log := w.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	jobs, err := w.Store.RunLocalProfiles(ctx, limit, w.AI.FallbackProfile, func(job *shelter.Job, pet *shelter.Pet) {
+		log.Info("🤖 AI Profile Enrichment started", "petId", pet.ID, "name", pet.Name, "species", pet.Species, "jobId", job.ID, "attempt", job.Attempts)
+		logCompleted(log, pet, *pet.Profile, 0)
+	})
+	return len(jobs), err
 }

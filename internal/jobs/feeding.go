@@ -21,6 +21,10 @@ type FeedingStore interface {
 	// time (creation + interval), records the completed event, moves the
 	// pet new → in_quarantine and completes the job, in one transaction.
 	CompleteFeedingReminder(ctx context.Context, job *shelter.Job, interval time.Duration) error
+	// RunFeedingReminders does the same for up to limit due jobs, claimed
+	// and completed in the same one transaction; before runs after the
+	// commit for each, ahead of its other log lines.
+	RunFeedingReminders(ctx context.Context, limit int, interval time.Duration, before func(*shelter.Job)) ([]*shelter.Job, error)
 }
 
 // FeedingReminder is the worker of the SetNextFeedingReminder job that
@@ -53,4 +57,23 @@ func (w *FeedingReminder) Work(ctx context.Context, job *shelter.Job) error {
 	}
 	log.Info("🔄 Setting next feeding reminder", "petId", job.PetID, "jobId", job.ID, "enqueuedAt", job.CreatedAt, "namespace", job.Namespace)
 	return w.Store.CompleteFeedingReminder(ctx, job, interval)
+}
+
+// Batching is true: the reminder is only writes to the database.
+func (w *FeedingReminder) Batching() bool { return true }
+
+// WorkBatch sets the reminders of up to limit due jobs in one transaction.
+func (w *FeedingReminder) WorkBatch(ctx context.Context, limit int) (int, error) {
+	log := w.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	interval := w.Interval
+	if interval <= 0 {
+		interval = DefaultFeedingInterval
+	}
+	jobs, err := w.Store.RunFeedingReminders(ctx, limit, interval, func(job *shelter.Job) {
+		log.Info("🔄 Setting next feeding reminder", "petId", job.PetID, "jobId", job.ID, "enqueuedAt", job.CreatedAt, "namespace", job.Namespace)
+	})
+	return len(jobs), err
 }

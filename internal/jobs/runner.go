@@ -80,7 +80,15 @@ type Runner struct {
 	kinds    map[string]int // kind → attempt limit (0: the job's own)
 	kindList []string
 	wake     chan struct{}
+	// batch are the kinds whose jobs WorkBatch does; unbatched those of
+	// them taken one by one since a batch failed.
+	batch     map[string]BatchWorker
+	unbatched map[string]bool
 }
+
+// batchSize is the most jobs one WorkBatch does: enough to share one
+// commit among many, small enough to keep the writer's turn short.
+const batchSize = 100
 
 // NewRunner returns a runner of the given workers, one per kind. It
 // registers itself with the queue so that every commit that enqueues a job
@@ -116,7 +124,8 @@ func NewRunner(q Queue, o Options, workers ...Worker) (*Runner, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	r := &Runner{q: q, o: o, log: o.Logger, workers: map[string]Worker{}, kinds: map[string]int{}, wake: make(chan struct{}, 1)}
+	r := &Runner{q: q, o: o, log: o.Logger, workers: map[string]Worker{}, kinds: map[string]int{}, wake: make(chan struct{}, 1),
+		batch: map[string]BatchWorker{}, unbatched: map[string]bool{}}
 	for _, w := range workers {
 		k := w.Kind()
 		if _, dup := r.workers[k]; dup {
@@ -128,6 +137,9 @@ func NewRunner(q Queue, o Options, workers ...Worker) (*Runner, error) {
 			r.kinds[k] = m.MaxAttempts()
 		}
 		r.kindList = append(r.kindList, k)
+		if b, ok := w.(BatchWorker); ok && b.Batching() && o.Delay == 0 {
+			r.batch[k] = b
+		}
 	}
 	sort.Strings(r.kindList)
 	q.OnEnqueue(r.Wake)
@@ -213,8 +225,18 @@ func (r *Runner) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			continue // the next turn shuts down
 		}
+		more := r.runBatches(ctx)
 		free := r.o.Workers - len(inflight)
-		claimed, err := r.q.ClaimJobs(ctx, pending, r.kinds, free, r.o.Lease)
+		kinds := r.claimKinds()
+		if len(pending) == 0 && (free == 0 || len(kinds) == 0) {
+			if more {
+				resetTimer(timer, 0)
+			} else if free > 0 {
+				resetTimer(timer, r.untilNext(ctx))
+			}
+			continue
+		}
+		claimed, err := r.q.ClaimJobs(ctx, pending, kinds, free, r.o.Lease)
 		if err != nil {
 			if ctx.Err() != nil {
 				continue
@@ -230,12 +252,68 @@ func (r *Runner) Run(ctx context.Context) error {
 			inflight[j.ID] = j
 			todo <- j // never blocks: at most Workers jobs are in flight
 		}
-		if len(claimed) < free {
+		r.rebatch(claimed)
+		if more {
+			resetTimer(timer, 0)
+		} else if len(claimed) < free {
 			// The queue has nothing more due: sleep until the next queued
 			// job is due, a wake-up, or the poll.
 			resetTimer(timer, r.untilNext(ctx))
 		} else {
 			resetTimer(timer, r.o.Poll)
+		}
+	}
+}
+
+// runBatches lets each batch worker do a batch of its due jobs, and
+// reports whether more may be due (a full batch, or a failed one whose
+// jobs are now to be claimed one by one).
+func (r *Runner) runBatches(ctx context.Context) (more bool) {
+	for _, k := range r.kindList {
+		b, ok := r.batch[k]
+		if !ok || r.unbatched[k] {
+			continue
+		}
+		n, err := b.WorkBatch(ctx, batchSize)
+		if err != nil {
+			if ctx.Err() != nil {
+				return false
+			}
+			r.log.Warn("⚠️ Job batch failed: taking its jobs one by one", "kind", k, "err", err)
+			r.unbatched[k] = true
+			more = true
+			continue
+		}
+		more = more || n == batchSize
+	}
+	return more
+}
+
+// claimKinds are the kinds ClaimJobs claims: all but those done in
+// batches.
+func (r *Runner) claimKinds() map[string]int {
+	if len(r.batch) == 0 {
+		return r.kinds
+	}
+	out := make(map[string]int, len(r.kinds))
+	for k, n := range r.kinds {
+		if _, ok := r.batch[k]; !ok || r.unbatched[k] {
+			out[k] = n
+		}
+	}
+	return out
+}
+
+// rebatch goes back to batches for a kind taken one by one once a claim
+// finds none of its jobs due.
+func (r *Runner) rebatch(claimed []*shelter.Job) {
+	for k := range r.unbatched {
+		found := false
+		for _, j := range claimed {
+			found = found || j.Kind == k
+		}
+		if !found {
+			delete(r.unbatched, k)
 		}
 	}
 }

@@ -22,6 +22,22 @@ type Worker interface {
 	Work(ctx context.Context, job *shelter.Job) error
 }
 
+// BatchWorker is a Worker whose work is only writes to the database, so
+// that one store transaction can claim many due jobs of its kind, do each
+// one's work and complete it: one round trip to the single writer for the
+// lot, and no lease. The runner calls WorkBatch instead of claiming the
+// kind's jobs while Batching says yes (and no PETSTORE_TEST_JOB_DELAY is
+// set). An error must leave every job of the batch as it was (queued): the
+// runner then claims and works the kind's jobs one by one, where a job that
+// keeps failing gets its attempts and backoff, until a batch succeeds.
+type BatchWorker interface {
+	Worker
+	// Batching reports whether WorkBatch can do this worker's jobs.
+	Batching() bool
+	// WorkBatch does up to limit due jobs and returns how many it did.
+	WorkBatch(ctx context.Context, limit int) (int, error)
+}
+
 // MaxAttempter is implemented by a Worker whose kind allows a number of
 // attempts other than the default (5). The runner sets it on the jobs of
 // the kind it claims, so LastAttempt sees it.

@@ -18,50 +18,56 @@ import (
 func (s *Store) CompleteFeedingReminder(ctx context.Context, job *shelter.Job, interval time.Duration) error {
 	start := time.Now()
 	return s.inTx(ctx, func(tx *txn) error {
-		p, err := findPetTx(ctx, tx, job.PetID)
-		if shelter.ErrorCode(err) == shelter.ENOTFOUND {
-			tx.After(func() {
-				s.log.Warn("⚠️ Feeding reminder skipped: the pet no longer exists", "petId", job.PetID, "jobId", job.ID)
-			})
-			return s.completeJobTx(ctx, tx, job.ID)
-		} else if err != nil {
-			return err
-		}
-		if p.Deleted() {
-			tx.After(func() {
-				s.log.Info("⚠️ Feeding reminder skipped: the pet is deleted", "petId", p.ID, "jobId", job.ID)
-			})
-			return s.completeJobTx(ctx, tx, job.ID)
-		}
-		if p.Status != shelter.StatusNew {
-			tx.After(func() {
-				s.log.Info("⚠️ Feeding reminder skipped: the pet has moved on", "petId", p.ID, "jobId", job.ID, "status", p.Status)
-			})
-			return s.completeJobTx(ctx, tx, job.ID)
-		}
-		if interval <= 0 {
-			interval = s.feedingInterval
-		}
-		if err := s.setFeedingTx(ctx, tx, p, shelter.WithWelcome(p.Notes), p.CreatedAt+interval.Milliseconds()); err != nil {
-			return err
-		}
-		next := p.NextFeedingAt
-		o := shelter.Origin{Namespace: job.Namespace, Actor: shelter.ActorSystem}
-		ms := time.Since(start).Milliseconds()
-		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventFeedingReminderCompleted),
-			PetID: p.ID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": job.ID, "processingTimeMs": ms, "nextFeedingAt": next})}); err != nil {
-			return err
-		}
-		tx.After(func() {
-			s.log.Info("✅ Next feeding reminder set", "petId", p.ID, "notes", p.Notes, "nextFeedingAt", shelter.FromMillis(next), "processingTimeMs", ms)
-			s.log.Info("🔄 Lifecycle orchestrator processing", "petId", p.ID, "eventType", shelter.TriggerFeedingReminderCompleted)
-		})
-		d := shelter.DecideTrigger(p.Status, shelter.TriggerFeedingReminderCompleted)
-		if err := s.applyDecisionTx(ctx, tx, o, p, d); err != nil {
+		if err := s.feedingReminderTx(ctx, tx, job, interval, start); err != nil {
 			return err
 		}
 		return s.completeJobTx(ctx, tx, job.ID)
 	})
+}
+
+// feedingReminderTx does a feeding reminder's work, all but completing its
+// job, in the caller's transaction; start is when the work began.
+func (s *Store) feedingReminderTx(ctx context.Context, tx *txn, job *shelter.Job, interval time.Duration, start time.Time) error {
+	p, err := findPetTx(ctx, tx, job.PetID)
+	if shelter.ErrorCode(err) == shelter.ENOTFOUND {
+		tx.After(func() {
+			s.log.Warn("⚠️ Feeding reminder skipped: the pet no longer exists", "petId", job.PetID, "jobId", job.ID)
+		})
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if p.Deleted() {
+		tx.After(func() {
+			s.log.Info("⚠️ Feeding reminder skipped: the pet is deleted", "petId", p.ID, "jobId", job.ID)
+		})
+		return nil
+	}
+	if p.Status != shelter.StatusNew {
+		tx.After(func() {
+			s.log.Info("⚠️ Feeding reminder skipped: the pet has moved on", "petId", p.ID, "jobId", job.ID, "status", p.Status)
+		})
+		return nil
+	}
+	if interval <= 0 {
+		interval = s.feedingInterval
+	}
+	if err := s.setFeedingTx(ctx, tx, p, shelter.WithWelcome(p.Notes), p.CreatedAt+interval.Milliseconds()); err != nil {
+		return err
+	}
+	next := p.NextFeedingAt
+	o := shelter.Origin{Namespace: job.Namespace, Actor: shelter.ActorSystem}
+	ms := time.Since(start).Milliseconds()
+	if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventFeedingReminderCompleted),
+		PetID: p.ID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": job.ID, "processingTimeMs": ms, "nextFeedingAt": next})}); err != nil {
+		return err
+	}
+	tx.After(func() {
+		s.log.Info("✅ Next feeding reminder set", "petId", p.ID, "notes", p.Notes, "nextFeedingAt", shelter.FromMillis(next), "processingTimeMs", ms)
+		s.log.Info("🔄 Lifecycle orchestrator processing", "petId", p.ID, "eventType", shelter.TriggerFeedingReminderCompleted)
+	})
+	d := shelter.DecideTrigger(p.Status, shelter.TriggerFeedingReminderCompleted)
+	return s.applyDecisionTx(ctx, tx, o, p, d)
 }
 
 const setFeedingSQL = `UPDATE pets SET notes = ?, next_feeding_at = ?, updated_at = ?, version = ? WHERE id = ?`

@@ -136,7 +136,7 @@ const (
 
 // queueSQL are the queue's hot statements, prepared once on the writer at
 // New: parsing them anew for each transaction cost more than running them.
-var queueSQL = []string{sqlFailLapsed, sqlClaim, sqlDone, sqlFail, sqlExtend, sqlRelease}
+var queueSQL = []string{sqlFailLapsed, sqlClaim, sqlClaimDone, sqlDone, sqlFail, sqlExtend, sqlRelease}
 
 // ClaimJobs records the outcomes of finished attempts and then claims up to
 // limit due jobs, all in one short write transaction. A claim is one

@@ -16,10 +16,6 @@ import (
 // event; its job is still completed, and written is false. The pet's
 // status is never touched.
 func (s *Store) SetProfile(ctx context.Context, jobID int64, o shelter.Origin, petID string, p shelter.Profile, events ...*shelter.Event) (written bool, err error) {
-	raw, err := json.Marshal(p)
-	if err != nil {
-		return false, dbErr("encode profile", err)
-	}
 	err = s.inTx(ctx, func(tx *txn) error {
 		pet, err := findPetTx(ctx, tx, petID)
 		if shelter.ErrorCode(err) == shelter.ENOTFOUND {
@@ -30,20 +26,7 @@ func (s *Store) SetProfile(ctx context.Context, jobID int64, o shelter.Origin, p
 		if pet.Deleted() {
 			return s.completeJob(ctx, tx, jobID)
 		}
-		if _, err := tx.execPrepared(ctx, setProfileSQL, string(raw), s.nowMillis(), pet.ID); err != nil {
-			return dbErr("set profile", err)
-		}
-		for _, e := range events {
-			if err := s.insertEvent(ctx, tx, e); err != nil {
-				return err
-			}
-		}
-		data := map[string]any{"profile": p, "source": p.Source}
-		if jobID != 0 {
-			data["jobId"] = jobID
-		}
-		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentCompleted),
-			PetID: pet.ID, Actor: o.Actor, Data: mustJSON(data)}); err != nil {
+		if err := s.setProfileTx(ctx, tx, jobID, o, pet, p, events...); err != nil {
 			return err
 		}
 		written = true
@@ -53,6 +36,32 @@ func (s *Store) SetProfile(ctx context.Context, jobID int64, o shelter.Origin, p
 		return false, err
 	}
 	return written, nil
+}
+
+// setProfileTx writes pet's profile, events and then the completed event
+// in the caller's transaction.
+func (s *Store) setProfileTx(ctx context.Context, tx *txn, jobID int64, o shelter.Origin, pet *shelter.Pet, p shelter.Profile, events ...*shelter.Event) error {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return dbErr("encode profile", err)
+	}
+	now := s.nowMillis()
+	if _, err := tx.execPrepared(ctx, setProfileSQL, string(raw), now, pet.ID); err != nil {
+		return dbErr("set profile", err)
+	}
+	pet.Profile, pet.UpdatedAt = &p, max(pet.UpdatedAt, now)
+	pet.Version++
+	for _, e := range events {
+		if err := s.insertEvent(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	data := map[string]any{"profile": p, "source": p.Source}
+	if jobID != 0 {
+		data["jobId"] = jobID
+	}
+	return s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentCompleted),
+		PetID: pet.ID, Actor: o.Actor, Data: mustJSON(data)})
 }
 
 const setProfileSQL = `UPDATE pets SET profile = ?, updated_at = max(updated_at, ?), version = version + 1 WHERE id = ?`
