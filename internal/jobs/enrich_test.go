@@ -207,7 +207,10 @@ func TestEnrichProfile(t *testing.T) {
 				t.Fatalf("events = %v, want %v", types, tt.events)
 			}
 			last := data[len(data)-1]
-			if prof, _ := last["profile"].(map[string]any); prof["source"] != tt.source || last["jobId"] != float64(job.ID) {
+			// A model's profile is kept in the event; the fallback's is the
+			// pet's own.
+			prof, kept := last["profile"].(map[string]any)
+			if last["source"] != tt.source || last["jobId"] != float64(job.ID) || kept != (tt.source == "ai") || (kept && prof["source"] != "ai") {
 				t.Errorf("completed event data = %v", last)
 			}
 			if tt.lastFailed != nil {

@@ -54,7 +54,7 @@ func (s *Store) enqueueTx(ctx context.Context, tx *txn, o shelter.Origin, kind, 
 	tx.enqueued = true
 	if name := k.Enqueued; name != "" {
 		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, name),
-			PetID: petID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": id, "enqueuedAt": now})}); err != nil {
+			PetID: petID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": id})}); err != nil {
 			return 0, err
 		}
 	}

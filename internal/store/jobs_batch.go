@@ -103,7 +103,7 @@ func (s *Store) RunLocalProfiles(ctx context.Context, limit int, describe func(s
 		}
 		o := shelter.Origin{Namespace: j.Namespace, Actor: shelter.ActorSystem}
 		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentStarted),
-			PetID: pet.ID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": j.ID, "attempt": j.Attempts, "name": pet.Name, "species": pet.Species})}); err != nil {
+			PetID: pet.ID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": j.ID, "attempt": j.Attempts})}); err != nil {
 			return err
 		}
 		if err := s.setProfileTx(ctx, tx, j.ID, o, pet, describe(*pet)); err != nil {

@@ -56,7 +56,13 @@ func (s *Store) setProfileTx(ctx context.Context, tx *txn, jobID int64, o shelte
 			return err
 		}
 	}
-	data := map[string]any{"profile": p, "source": p.Source}
+	// A model's profile is kept in the event, as the record of what it
+	// wrote; the fallback is a function of the pet's name, species and age,
+	// which its own events record, so the pet's copy is all it needs.
+	data := map[string]any{"source": p.Source}
+	if p.Source != shelter.ProfileSourceFallback {
+		data["profile"] = p
+	}
 	if jobID != 0 {
 		data["jobId"] = jobID
 	}

@@ -78,7 +78,9 @@ func TestSetProfileWritesCompletesAndRecords(t *testing.T) {
 		Source  string          `json:"source"`
 		Profile shelter.Profile `json:"profile"`
 	}
-	if err := json.Unmarshal(evs[len(evs)-1].Data, &data); err != nil || data.JobID != job.ID || data.Source != "fallback" || data.Profile.Bio != "First." {
+	// The fallback is a function of the pet's fields, which their own
+	// events record: its event names the source, and the pet holds it.
+	if err := json.Unmarshal(evs[len(evs)-1].Data, &data); err != nil || data.JobID != job.ID || data.Source != "fallback" || data.Profile.Bio != "" {
 		t.Errorf("completed event data = %s (%v)", evs[len(evs)-1].Data, err)
 	}
 
@@ -89,6 +91,12 @@ func TestSetProfileWritesCompletesAndRecords(t *testing.T) {
 	}
 	if got, _ := s.FindPetByID(ctx, p.ID); got.Profile.Bio != "Second." || got.Profile.Source != "ai" {
 		t.Errorf("profile after overwrite = %+v", got.Profile)
+	}
+	// A model's words are kept in the event, as the record of what it wrote.
+	evs, _ = s.FindEvents(ctx, shelter.EventFilter{PetID: p.ID})
+	data.Profile = shelter.Profile{}
+	if err := json.Unmarshal(evs[len(evs)-1].Data, &data); err != nil || data.Source != "ai" || data.Profile.Bio != "Second." {
+		t.Errorf("completed event data of a model's profile = %s (%v)", evs[len(evs)-1].Data, err)
 	}
 }
 
