@@ -17,7 +17,7 @@ import (
 	"time"
 )
 
-//go:embed app.css app.js htmx-2.0.11.min.js htmx-ext-sse-2.2.4.min.js favicon.svg favicon.ico robots.txt
+//go:embed app.css adopt.css app.js htmx-2.0.11.min.js htmx-ext-sse-2.2.4.min.js favicon.svg favicon.ico robots.txt
 var files embed.FS
 
 // Prefix is the URL path the assets are served under.
@@ -25,11 +25,13 @@ const Prefix = "/static/"
 
 // Asset names, for the page layout.
 const (
-	CSS     = "app.css"
-	JS      = "app.js"
-	HTMX    = "htmx-2.0.11.min.js"
-	HTMXSSE = "htmx-ext-sse-2.2.4.min.js"
-	Favicon = "favicon.svg"
+	CSS = "app.css"
+	// AdoptCSS is the public adoption page's own stylesheet.
+	AdoptCSS = "adopt.css"
+	JS       = "app.js"
+	HTMX     = "htmx-2.0.11.min.js"
+	HTMXSSE  = "htmx-ext-sse-2.2.4.min.js"
+	Favicon  = "favicon.svg"
 )
 
 // Files served at the root rather than under Prefix.

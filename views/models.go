@@ -56,6 +56,8 @@ type PetData struct {
 	// PurgeAfter is how long a deleted pet is kept.
 	PurgeAfter  time.Duration
 	LastEventID int64
+	// Inquiries are the public's inquiries about the pet, newest first.
+	Inquiries []*shelter.Inquiry
 	// Photos are the pet's photos, the primary first.
 	Photos []*shelter.Photo
 	// CanRegenerate shows the AI profile's "Regenerate" button.

@@ -42,6 +42,14 @@ var accessTable = map[string]Access{
 	"GET /metrics":      AccessMetrics,
 	"GET /openapi.json": AccessPublic,
 
+	// The public adoption page (issue 13): anyone may look at the available
+	// pets and ask to meet one.
+	"GET /adopt":                       AccessPublic,
+	"GET /adopt/:id":                   AccessPublic,
+	"POST /adopt/:id/inquiry":          AccessPublic,
+	"GET /adopt/:id/thanks":            AccessPublic,
+	"GET /adopt/photos/:photoId/:file": AccessPublic,
+
 	"GET /staff":               AccessAdmin,
 	"POST /staff":              AccessAdmin,
 	"POST /staff/:id/disable":  AccessAdmin,

@@ -34,7 +34,13 @@ func (s *Server) petData(c echo.Context, id string) (views.PetData, error) {
 			return views.PetData{}, err
 		}
 	}
-	return views.PetData{Photos: photos,
+	var inquiries []*shelter.Inquiry
+	if s.inquiries != nil {
+		if inquiries, err = s.inquiries.FindInquiries(ctx, shelter.InquiryFilter{PetID: id, Limit: 50}); err != nil {
+			return views.PetData{}, err
+		}
+	}
+	return views.PetData{Photos: photos, Inquiries: inquiries,
 		Pet: p, Events: events, Edit: views.FormFromPet(p),
 		Now: shelter.Millis(s.now()), PurgeAfter: s.purgeAfter, LastEventID: last,
 		CanRegenerate: s.profiles != nil,

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"bytes"
+	"context"
+	"image"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -211,3 +213,15 @@ func TestPhotoDashboard(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// newPhotoFrom processes img as an upload would be.
+func newPhotoFrom(t testing.TB, img image.Image) shelter.NewPhoto {
+	t.Helper()
+	p, err := photo.Process(context.Background(), phototest.JPEG(img))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return shelter.NewPhoto{Format: p.Format, Bytes: 1,
+		Thumb: shelter.PhotoCopy{Data: p.Thumb.Data, Width: p.Thumb.Width, Height: p.Thumb.Height, Hash: p.Thumb.Hash},
+		Large: shelter.PhotoCopy{Data: p.Large.Data, Width: p.Large.Width, Height: p.Large.Height, Hash: p.Large.Hash}}
+}

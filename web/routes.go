@@ -60,6 +60,20 @@ func (s *Server) routes() {
 	e.POST("/pets/:id/photos/:photoId/delete", s.handlePagePhotoDelete)
 	e.POST("/pets/:id/photos/:photoId/primary", s.handlePagePhotoPrimary)
 	e.GET("/photos/:photoId/:file", s.handlePhotoFile)
+	e.GET("/inquiries", s.handlePageInquiries)
+	e.GET("/inquiries/count", s.handlePageInquiryCount)
+	e.POST("/inquiries/:id/adopt", s.handlePageInquiryAdopt)
+	e.POST("/inquiries/:id/decline", s.handlePageInquiryDecline)
+	e.GET("/api/inquiries", s.handleInquiryList)
+	e.POST("/api/inquiries/:id/close", s.handleInquiryClose)
+
+	// The public adoption page: no sign-in (see access.go), its own
+	// read-only queries and its own Content-Security-Policy.
+	e.GET("/adopt", s.handleAdoptList)
+	e.GET("/adopt/:id", s.handleAdoptPet)
+	e.POST("/adopt/:id/inquiry", s.handleAdoptInquiry)
+	e.GET("/adopt/:id/thanks", s.handleAdoptThanks)
+	e.GET("/adopt/photos/:photoId/:file", s.handleAdoptPhoto)
 	e.GET("/deleted", s.handlePageDeleted)
 	e.GET("/workflow", s.handlePageWorkflow)
 	e.GET("/events/stream", s.handleEventStream)

@@ -40,6 +40,12 @@ type Deps struct {
 	// PurgeAfter is how long a deleted pet is kept, for the dashboard's
 	// delete confirmation (default 720h).
 	PurgeAfter time.Duration
+	// Public is the public adoption page's read-only view and its
+	// inquiries; Site its settings. Nil or not Enabled: 404.
+	Public shelter.PublicService
+	Site   PublicSite
+	// Inquiries are the staff's side of inquiries; nil: 501.
+	Inquiries shelter.InquiryService
 	// Photos keeps pets' photos; nil answers the photo routes 501.
 	Photos shelter.PhotoService
 	// Jobs shows the dashboard's Jobs page; nil leaves it out.
@@ -118,6 +124,9 @@ type Server struct {
 	ready        func() bool
 	version      string
 	photos       shelter.PhotoService
+	public       shelter.PublicService
+	site         PublicSite
+	inquiries    shelter.InquiryService
 }
 
 // New builds the server and registers every route.
@@ -133,6 +142,7 @@ func New(d Deps) *Server {
 		s.feedings, _ = d.Pets.(shelter.FeedingService)
 	}
 	s.photos = d.Photos
+	s.public, s.site, s.inquiries = d.Public, d.Site, d.Inquiries
 	if s.heartbeat <= 0 {
 		s.heartbeat = streamHeartbeat
 	}
@@ -165,6 +175,7 @@ func New(d Deps) *Server {
 	e.Use(securityHeaders())
 	e.Use(s.authenticate)
 	e.Use(csrf())
+	e.Use(s.withInquiryCount)
 	s.routes()
 	return s
 }

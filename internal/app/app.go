@@ -133,7 +133,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.
 		}
 	}
 	reaper := newReaper(st, log)
-	a.srv = web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter, Jobs: st, Profiles: st, Photos: st,
+	a.srv = web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter, Jobs: st, Profiles: st, Photos: st, Public: st, Inquiries: st,
+		Site:     web.PublicSite{Enabled: cfg.Public.Enabled, ShelterName: cfg.Public.ShelterName, ShelterContact: cfg.Public.ShelterContact},
 		Accounts: accounts, TrustProxy: cfg.Auth.TrustProxyHeaders, Reaper: reaper})
 
 	// Periodic work (schedules.go).

@@ -40,6 +40,9 @@ type Config struct {
 	// PprofAddr serves Go's profiler on a listener of its own (PPROF_ADDR,
 	// a loopback host:port; unset: off).
 	PprofAddr string
+	// Public holds PUBLIC_ADOPTION, SHELTER_NAME and SHELTER_CONTACT (see
+	// public.go).
+	Public Public
 }
 
 // Load reads .env (when envFile exists; variables already set win) and then
@@ -101,6 +104,9 @@ func Load(envFile string) (Config, error) {
 		}
 		c.PprofAddr = v
 	}
+	var publicErrs []error
+	c.Public, publicErrs = loadPublic()
+	errs = append(errs, publicErrs...)
 	return c, errors.Join(errs...)
 }
 
