@@ -277,7 +277,7 @@ func (s *Store) CompleteJob(ctx context.Context, jobID int64) error {
 // due, and false when none is queued.
 func (s *Store) NextJobRunAt(ctx context.Context, kinds []string) (time.Time, bool, error) {
 	var at sql.NullInt64
-	err := s.db.Read.QueryRowContext(ctx, `SELECT run_at FROM jobs INDEXED BY jobs_queued WHERE state = 'queued'
+	err := s.queryRowPrepared(ctx, `SELECT run_at FROM jobs INDEXED BY jobs_queued WHERE state = 'queued'
 		AND +kind IN (SELECT value FROM json_each(?)) ORDER BY run_at LIMIT 1`, string(mustJSON(kinds))).Scan(&at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, nil

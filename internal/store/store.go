@@ -102,7 +102,7 @@ func New(d *db.DB, o Options) *Store {
 		s.log = slog.Default()
 	}
 	s.writeStmts = map[string]*sql.Stmt{}
-	hot := []string{insertPetSQL, insertEventSQL, insertJobSQL, findPetSQL, completeJobSQL, updateStatusSQL, setFeedingSQL, setProfileSQL}
+	hot := []string{savepointSQL, releaseSQL, insertPetSQL, insertEventSQL, insertJobSQL, findPetSQL, completeJobSQL, updateStatusSQL, setFeedingSQL, setProfileSQL}
 	for _, q := range append(hot, queueSQL...) {
 		if st, err := d.Write.Prepare(q); err == nil { // else execPrepared parses it each time
 			s.writeStmts[q] = st
@@ -226,6 +226,12 @@ func (tx *txn) queryPrepared(ctx context.Context, query string, args ...any) (*s
 	return tx.QueryContext(ctx, query, args...)
 }
 
+// Each caller of a batch runs under a savepoint of its own.
+const (
+	savepointSQL = `SAVEPOINT caller`
+	releaseSQL   = `RELEASE caller`
+)
+
 // maxBatch bounds how many callers share one commit.
 const maxBatch = 128
 
@@ -259,6 +265,39 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
 		// here, without a goroutine switch, and hand what arrived meanwhile
 		// to a goroutine of its own.
 		if s.commitNext() {
+			go s.commitLoop()
+		}
+	}
+	return s.noteWrite(<-req.done)
+}
+
+// inTxJoin is inTx for work that may wait a little for its commit (a
+// batch of background jobs): when no commit is under way it waits up to
+// wait for another caller to lead one and joins it, so that the jobs share
+// the next request's commit instead of paying for one of their own; only
+// if none comes does it commit alone.
+func (s *Store) inTxJoin(ctx context.Context, wait time.Duration, fn func(tx *txn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	req := &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	s.txMu.Lock()
+	s.txQueue = append(s.txQueue, req)
+	leading := s.txLeading
+	s.txMu.Unlock()
+	if !leading {
+		t := time.NewTimer(wait)
+		select {
+		case err := <-req.done:
+			t.Stop()
+			return s.noteWrite(err)
+		case <-t.C:
+		}
+		s.txMu.Lock()
+		lead := !s.txLeading && len(s.txQueue) > 0
+		s.txLeading = s.txLeading || lead
+		s.txMu.Unlock()
+		if lead && s.commitNext() {
 			go s.commitLoop()
 		}
 	}
@@ -325,18 +364,19 @@ func (s *Store) commitBatch(batch []*txRequest) {
 			txs[i] = tx
 			continue
 		}
-		if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT caller`); err != nil {
+		if _, err := tx.execPrepared(ctx, savepointSQL); err != nil {
 			fail(dbErr("savepoint", err))
 			return
 		}
 		errs[i] = runFn(r.fn, tx)
-		undo := `RELEASE caller`
+		var err error
 		if errs[i] != nil {
-			undo = `ROLLBACK TO caller; RELEASE caller`
+			_, err = sqlTx.ExecContext(ctx, `ROLLBACK TO caller; RELEASE caller`)
 		} else {
 			txs[i] = tx
+			_, err = tx.execPrepared(ctx, releaseSQL)
 		}
-		if _, err := sqlTx.ExecContext(ctx, undo); err != nil {
+		if err != nil {
 			fail(dbErr("savepoint", err))
 			return
 		}
