@@ -29,12 +29,16 @@ const sqlClaimDone = `UPDATE jobs SET state = 'done', attempts = attempts + 1, l
 		) ORDER BY run_at, id LIMIT ?3)
 	RETURNING ` + jobColumns
 
+// batchJoinWait is how long a batch waits for a request's commit to join
+// before it commits alone.
+const batchJoinWait = 5 * time.Millisecond
+
 // runJobBatch claims up to limit due jobs of kind as done and runs work on
 // each, in one transaction; it returns the jobs. A lapsed job that has used
 // all its attempts is failed first, as ClaimJobs does.
 func (s *Store) runJobBatch(ctx context.Context, kind string, limit int, work func(tx *txn, j *shelter.Job) error) ([]*shelter.Job, error) {
 	var jobs []*shelter.Job
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inTxJoin(ctx, batchJoinWait, func(tx *txn) error {
 		jobs = jobs[:0]
 		now := s.nowMillis()
 		if _, err := tx.execPrepared(ctx, sqlFailLapsed, now, string(mustJSON(map[string]int{kind: 0}))); err != nil {
