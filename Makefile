@@ -3,6 +3,8 @@
 SHELL := /bin/bash
 BIN := bin/petstore
 PLAYWRIGHT_VERSION := 1.64.1
+# axe-core is injected into pages by the e2e tests (0 WCAG 2 A/AA violations).
+AXE_VERSION := 4.14.1
 # The Playwright driver (the npm package playwright-core beside the system
 # node), kept outside the repo so every clone on this machine shares it.
 PLAYWRIGHT_DRIVER_PATH ?= $(HOME)/.cache/petstore/playwright-$(PLAYWRIGHT_VERSION)
@@ -57,6 +59,10 @@ e2e-deps: ## Install Debian's chromium and the Playwright driver when missing
 		npm install --silent --no-audit --no-fund --prefix "$(PLAYWRIGHT_DRIVER_PATH)" playwright-core@$(PLAYWRIGHT_VERSION) && \
 		ln -sfn node_modules/playwright-core "$(PLAYWRIGHT_DRIVER_PATH)/package" && \
 		ln -sfn "$$(command -v node)" "$(PLAYWRIGHT_DRIVER_PATH)/node"; \
+	fi
+	@if [ ! -f "$(PLAYWRIGHT_DRIVER_PATH)/node_modules/axe-core/axe.min.js" ]; then \
+		echo "installing axe-core@$(AXE_VERSION) into $(PLAYWRIGHT_DRIVER_PATH)"; \
+		npm install --silent --no-audit --no-fund --prefix "$(PLAYWRIGHT_DRIVER_PATH)" axe-core@$(AXE_VERSION); \
 	fi
 
 .PHONY: test

@@ -1,15 +1,118 @@
-// Petstore dashboard glue. Everything works without this file; it only
-// makes toasts dismissable and lets them fade after a while.
+// Petstore dashboard glue. Everything works without this file; it makes
+// toasts dismissable and fade, tells the navigation's badge when pets
+// changed, keeps focus and scroll through htmx swaps and live refreshes,
+// holds a live refresh back while someone is typing in the region it
+// would replace, and prints the kennel card.
 (function () {
   "use strict";
+
   document.addEventListener("click", function (e) {
     var b = e.target.closest("[data-dismiss]");
-    if (b) { b.closest(".toast").remove(); }
+    if (b) { b.closest(".toast").remove(); return; }
+    if (e.target.closest("[data-print]")) { window.print(); }
   });
+
+  function fade(toast) {
+    if (toast && !toast.hasAttribute("data-sticky")) {
+      setTimeout(function () { toast.remove(); }, 10000);
+    }
+  }
   document.addEventListener("htmx:afterSwap", function (e) {
     var t = e.detail.target;
-    if (!t || t.id !== "toasts") { return; }
-    var toast = t.lastElementChild;
-    if (toast) { setTimeout(function () { toast.remove(); }, 10000); }
+    if (t && t.id === "toasts") { fade(t.lastElementChild); }
+  });
+  document.addEventListener("htmx:oobAfterSwap", function (e) {
+    var t = e.detail.target;
+    if (t && t.id === "toasts") { fade(t.lastElementChild); }
+  });
+
+  // The live stream says pets changed: the navigation's badge refreshes.
+  document.addEventListener("htmx:sseMessage", function (e) {
+    if (e.detail && e.detail.type === "pets") {
+      document.body.dispatchEvent(new CustomEvent("pets-changed"));
+    }
+  });
+
+  // A live region ([data-live]) is not refreshed under someone's hands:
+  // while a field inside it has focus or an open record form has text,
+  // the refresh waits, and runs once they leave it.
+  function busy(region) {
+    var a = document.activeElement;
+    if (a && region.contains(a) && a.matches("input:not([type=hidden]), textarea, select")) { return true; }
+    // A record form someone opened (a diagnosis, an applicant) stays open.
+    return region.querySelector("details[open]") !== null;
+  }
+  document.addEventListener("htmx:confirm", function (e) {
+    var elt = e.detail.elt;
+    if (!elt || !elt.hasAttribute("data-live") || e.detail.verb !== "get") { return; }
+    if (busy(elt)) {
+      e.preventDefault();
+      elt.setAttribute("data-stale", "");
+    }
+  });
+  function catchUp() {
+    setTimeout(function () {
+      document.querySelectorAll("[data-live][data-stale]").forEach(function (r) {
+        if (!busy(r)) { r.removeAttribute("data-stale"); htmx.trigger(r, "refresh"); }
+      });
+    }, 0);
+  }
+  document.addEventListener("focusout", catchUp);
+  document.addEventListener("toggle", catchUp, true); // a record form closed
+
+  // Focus survives swaps: the focused control keeps focus when it is still
+  // there (same id, or same data-testid for the same pet); otherwise the
+  // control now at its place in its section, or the section's heading.
+  var saved = null;
+  function keyOf(el) {
+    if (el.id) { return { id: el.id }; }
+    var t = el.getAttribute("data-testid");
+    if (t) { return { testid: t, pet: el.getAttribute("data-pet-id") }; }
+    return null;
+  }
+  function focusables(root) {
+    return Array.prototype.filter.call(
+      root.querySelectorAll("a[href], button:not([disabled]), input:not([type=hidden]), select, textarea, summary"),
+      function (el) {
+        var closed = el.closest("details:not([open])");
+        if (closed && !(el.tagName === "SUMMARY" && el.parentElement === closed)) { return false; }
+        return el.getClientRects().length > 0;
+      });
+  }
+  // Recorded when the request starts: hx-disabled-elt disables (and so
+  // blurs) the pressed button before the answer arrives.
+  function remember(e) {
+    var a = document.activeElement, target = e.detail.target;
+    if (!a || a === document.body || !target || !target.contains(a)) { return; }
+    var section = a.closest("section[id]");
+    if (!section || !target.contains(section)) { section = target.id ? target : null; }
+    var list = focusables(section || target);
+    saved = { el: a, key: keyOf(a), section: section && section.id, index: list.indexOf(a), y: window.scrollY };
+  }
+  document.addEventListener("htmx:beforeRequest", remember);
+  document.addEventListener("htmx:beforeSwap", remember);
+  document.addEventListener("htmx:afterSettle", function () {
+    // Wait for the swap that removed the focused control (other swaps,
+    // such as the navigation's badge, may settle first).
+    if (!saved || saved.el.isConnected) { return; }
+    var s = saved, el = null;
+    saved = null;
+    if (s.key && s.key.id) { el = document.getElementById(s.key.id); }
+    if (!el && s.key && s.key.testid) {
+      var sel = "[data-testid='" + s.key.testid + "']" + (s.key.pet ? "[data-pet-id='" + s.key.pet + "']" : "");
+      el = document.querySelector(sel);
+    }
+    if (!el && s.section) {
+      var sec = document.getElementById(s.section);
+      if (sec) {
+        var list = focusables(sec);
+        el = list.length ? list[Math.min(Math.max(s.index, 0), list.length - 1)] : sec.querySelector("h2");
+      }
+    }
+    var a = document.activeElement;
+    if (el && (!a || a === document.body)) {
+      el.focus({ preventScroll: true });
+      window.scrollTo(0, s.y);
+    }
   });
 })();

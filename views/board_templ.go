@@ -58,7 +58,7 @@ func BoardPage(o LayoutOptions, d BoardData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\" download data-testid=\"export-csv\">Export CSV</a> <a class=\"btn\" href=\"/pets/new\" data-testid=\"add-pet\">+ Add pet</a></div></div><form class=\"panel filters\" method=\"get\" action=\"/\" role=\"search\" data-testid=\"filters\"><div class=\"field q\"><label for=\"q\">Search by name or microchip</label> <input id=\"q\" name=\"q\" type=\"search\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\" download data-testid=\"export-csv\">Export CSV</a> <a class=\"btn\" href=\"/pets/new\" data-testid=\"add-pet\">+ Add pet</a></div></div><form class=\"panel filters\" method=\"get\" action=\"/pets\" role=\"search\" data-testid=\"filters\"><div class=\"field q\"><label for=\"q\">Search by name or microchip</label> <input id=\"q\" name=\"q\" type=\"search\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

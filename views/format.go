@@ -18,6 +18,7 @@ type Nav string
 
 // Navigation entries.
 const (
+	NavToday    Nav = "today"
 	NavBoard    Nav = "board"
 	NavNew      Nav = "new"
 	NavDeleted  Nav = "deleted"
@@ -121,6 +122,15 @@ func ActionLabel(to shelter.Status) string {
 	return "Move to " + to.Label()
 }
 
+// actionLabel is ActionLabel with the step's origin: leaving pending for
+// available withdraws the application.
+func actionLabel(from, to shelter.Status) string {
+	if from == shelter.StatusPending && to == shelter.StatusAvailable {
+		return "Withdraw application"
+	}
+	return ActionLabel(to)
+}
+
 // transitionFor finds the table row from → to, for its description.
 func transitionFor(from, to shelter.Status) shelter.Transition {
 	for _, t := range shelter.Transitions {
@@ -170,6 +180,13 @@ func EventLabel(e *shelter.Event) string {
 		return "Photo deleted"
 	case shelter.EventPhotoPrimaryChanged:
 		return "Primary photo changed"
+	case shelter.EventPetFed:
+		if n := dataString(e, "note"); n != "" {
+			return "Fed: " + n
+		}
+		return "Fed"
+	case shelter.EventFeedingOverdue:
+		return "Feeding missed: nobody has fed it since it was due"
 	}
 	return name
 }
@@ -220,9 +237,9 @@ func (q BoardQuery) URL() string {
 		v.Set("cursor", q.Cursor)
 	}
 	if len(v) == 0 {
-		return "/"
+		return "/pets"
 	}
-	return "/?" + v.Encode()
+	return "/pets?" + v.Encode()
 }
 
 // ExportURL is the CSV export of every pet the board's filters show (all
@@ -342,4 +359,168 @@ func JobKindLabel(kind string) string {
 		return k.Label
 	}
 	return kind
+}
+
+// record kinds: what the dashboard asks for with a status change.
+const (
+	recordNone = iota
+	recordDiagnosis
+	recordSummary
+	recordReason
+	recordApplicant
+	recordConfirm
+)
+
+// recordKind says what a step from → to asks for.
+func recordKind(from, to shelter.Status) int {
+	switch {
+	case to == shelter.StatusIll:
+		return recordDiagnosis
+	case to == shelter.StatusRecovered:
+		return recordSummary
+	case from == shelter.StatusPending && to == shelter.StatusAvailable:
+		return recordReason
+	case to == shelter.StatusPending:
+		return recordApplicant
+	case to == shelter.StatusAdopted:
+		return recordConfirm
+	}
+	return recordNone
+}
+
+// confirmLabel is the text of the button that sends a record.
+func confirmLabel(p *shelter.Pet, to shelter.Status) string {
+	switch recordKind(p.Status, to) {
+	case recordReason:
+		return "Withdraw the application"
+	case recordApplicant:
+		return "Record the application"
+	case recordConfirm:
+		if p.Adopter != nil {
+			return "Confirm adoption by " + p.Adopter.Name
+		}
+		return "Confirm adoption"
+	}
+	return ActionLabel(to)
+}
+
+// fieldID is an id unique to one pet's control on a page with many pets.
+func fieldID(p *shelter.Pet, name string) string { return "p" + p.ID + "-" + name }
+
+// Since writes how long ago ms was, from now: "just now", "5 min",
+// "3 h 20 min", "2 days".
+func Since(now, ms int64) string { return span(now - ms) }
+
+// span writes a duration in milliseconds as staff say it.
+func span(d int64) string {
+	if d < 0 {
+		d = -d
+	}
+	m := d / 60000
+	switch {
+	case m < 1:
+		return "under a minute"
+	case m < 60:
+		return strconv.FormatInt(m, 10) + " min"
+	case m < 24*60:
+		h, r := m/60, m%60
+		if r == 0 {
+			return strconv.FormatInt(h, 10) + " h"
+		}
+		return strconv.FormatInt(h, 10) + " h " + strconv.FormatInt(r, 10) + " min"
+	}
+	return daysText(int(m / (24 * 60)))
+}
+
+// FeedingText says when a pet in care is to be fed: "overdue by 2 h",
+// "due in 40 min", "in 6 h", or "not set yet".
+func FeedingText(p *shelter.Pet, now int64) string {
+	switch {
+	case !p.InCare():
+		return "Not fed here (" + strings.ToLower(p.Status.Label()) + ")"
+	case p.NextFeedingAt == 0:
+		return "Not set yet"
+	case p.NextFeedingAt <= now:
+		return "Overdue by " + span(now-p.NextFeedingAt)
+	case p.Feeding == shelter.FeedingDue:
+		return "Due in " + span(p.NextFeedingAt-now)
+	}
+	return "In " + span(p.NextFeedingAt-now)
+}
+
+// DaysIn says how long a pet has had its status: "since today", "3 days".
+func DaysIn(p *shelter.Pet, now int64) string {
+	since := p.StatusChangedAt
+	if since == 0 {
+		since = p.UpdatedAt
+	}
+	days := int((now - since) / (24 * 3600 * 1000))
+	if days < 1 {
+		return "since today"
+	}
+	return daysText(days)
+}
+
+// IntervalText writes a feeding interval in minutes: "every 8 h".
+func IntervalText(minutes int) string {
+	if minutes%60 == 0 {
+		return "every " + strconv.Itoa(minutes/60) + " h"
+	}
+	return "every " + span(int64(minutes)*60000)
+}
+
+// hasOverdue reports whether some pet's feeding is overdue.
+func hasOverdue(t *shelter.Today) bool {
+	return len(t.Feeding.Pets) > 0 && t.Feeding.Pets[0].Feeding == shelter.FeedingOverdue
+}
+
+// countTitle spells out the navigation's badge.
+func countTitle(t *shelter.Today) string {
+	return fmt.Sprintf("%d to feed, %d in quarantine, %d under treatment, %d adoptions pending",
+		t.Feeding.Total, t.Quarantine.Total, t.Treatment.Total, t.Pending.Total)
+}
+
+// OutcomeText is a status change's toast: "Luna: healthy → now available",
+// or "Luna: now healthy" when the pet stopped where it was asked to.
+func OutcomeText(name string, d shelter.Decision) string {
+	switch {
+	case len(d.Steps) == 0:
+		return name + ": already " + strings.ToLower(d.Previous.Label())
+	case d.Final() != d.Requested:
+		return name + ": " + strings.ToLower(d.Requested.Label()) + " → now " + strings.ToLower(d.Final().Label())
+	}
+	return name + ": now " + strings.ToLower(d.Final().Label())
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// statusNoteLabel names the note of a status: a diagnosis while ill.
+func statusNoteLabel(s shelter.Status) string {
+	switch s {
+	case shelter.StatusIll, shelter.StatusUnderTreatment:
+		return "Diagnosis"
+	case shelter.StatusRecovered, shelter.StatusHealthy, shelter.StatusAvailable:
+		return "Note"
+	}
+	return "Note"
+}
+
+// splitWelcome takes the feeding reminder's welcome note out of a pet's
+// notes: staff's own notes, and whether the welcome was there.
+func splitWelcome(notes string) (own string, welcome bool) {
+	if !strings.Contains(notes, shelter.WelcomeNote) {
+		return strings.TrimSpace(notes), false
+	}
+	return strings.TrimSpace(strings.Replace(notes, shelter.WelcomeNote, "", 1)), true
+}
+
+// deleteReason is the reason of a pet's newest delete, from its timeline
+// (newest first).
+func deleteReason(events []*shelter.Event) string {
+	for _, e := range events {
+		if strings.HasSuffix(e.Type, "."+shelter.EventPetSoftDeleted) {
+			return dataString(e, "reason")
+		}
+	}
+	return ""
 }

@@ -3,6 +3,8 @@ package views
 import (
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/petstore/petstore/internal/shelter"
 )
 
@@ -78,4 +80,47 @@ type WorkflowData struct {
 	// Events are the latest events, newest first.
 	Events      []*shelter.Event
 	LastEventID int64
+}
+
+// TodayData is the Today page: the day's lists and any section another
+// part of the app adds.
+type TodayData struct {
+	Today *shelter.Today
+	// Extra are sections shown after the built-in ones (a feature with
+	// work of its own for the day adds one here).
+	Extra       []TodaySection
+	LastEventID int64
+}
+
+// TodaySection is one section of the Today page: a heading with its
+// count, a body, and the text shown when it is empty.
+type TodaySection struct {
+	// ID names the section in ids and data-testid ("feeding").
+	ID    string
+	Title string
+	Total int
+	// Empty is what the section says when it has nothing.
+	Empty string
+	// Actions are controls beside the heading (Fed all); may be nil.
+	Actions templ.Component
+	Body    templ.Component
+}
+
+// Sections are the page's sections in order: the built-in ones, then
+// Extra.
+func (d TodayData) Sections() []TodaySection {
+	t, now := d.Today, d.Today.Now
+	out := []TodaySection{
+		{ID: "feeding", Title: "Feeding", Total: t.Feeding.Total, Empty: "Nobody is due a feeding in the next hour.",
+			Actions: fedAll(t.Feeding.Pets), Body: feedingList(t.Feeding.Pets, now)},
+		{ID: "quarantine", Title: "Quarantine checks", Total: t.Quarantine.Total, Empty: "No pet is in quarantine.",
+			Body: quarantineList(t.Quarantine.Pets, now)},
+		{ID: "treatment", Title: "Under treatment", Total: t.Treatment.Total, Empty: "No pet is under treatment.",
+			Body: treatmentList(t.Treatment.Pets, now)},
+		{ID: "pending", Title: "Adoptions pending", Total: t.Pending.Total, Empty: "No adoption is pending.",
+			Body: pendingList(t.Pending.Pets, now)},
+		{ID: "arrived", Title: "Arrived in the last 24 hours", Total: t.Arrived.Total, Empty: "No pet arrived in the last 24 hours.",
+			Body: arrivedList(t.Arrived.Pets, now)},
+	}
+	return append(out, d.Extra...)
 }

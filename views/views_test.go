@@ -74,10 +74,10 @@ func TestFormatting(t *testing.T) {
 		}
 	}
 	q := BoardQuery{Query: "a&b", Species: shelter.SpeciesCat, Sort: shelter.SortNewest}
-	if got := q.URL(); got != "/?q=a%26b&species=cat" {
+	if got := q.URL(); got != "/pets?q=a%26b&species=cat" {
 		t.Errorf("URL() = %q", got)
 	}
-	if got := (BoardQuery{Sort: shelter.SortNewest}).URL(); got != "/" {
+	if got := (BoardQuery{Sort: shelter.SortNewest}).URL(); got != "/pets" {
 		t.Errorf("empty URL() = %q", got)
 	}
 }

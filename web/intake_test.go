@@ -96,11 +96,11 @@ func TestIntakeForms(t *testing.T) {
 	if r.Status != 409 || !strings.Contains(r.Body, `data-testid="error-microchip"`) || !strings.Contains(r.Body, "already belongs to Mila") {
 		t.Fatalf("duplicate: %d %s", r.Status, r.Body)
 	}
-	board := d.do(t, "GET", "/?location=cattery+a", nil, "")
+	board := d.do(t, "GET", "/pets?location=cattery+a", nil, "")
 	if board.Status != 200 || !strings.Contains(board.Body, `data-testid="pet-location">Cattery A`) || !strings.Contains(board.Body, `<option value="Cattery A" selected>`) {
 		t.Fatalf("board: %d", board.Status)
 	}
-	if b := d.do(t, "GET", "/?q=276098106543210", nil, ""); !strings.Contains(b.Body, ">Mila<") {
+	if b := d.do(t, "GET", "/pets?q=276098106543210", nil, ""); !strings.Contains(b.Body, ">Mila<") {
 		t.Fatalf("search by microchip finds nothing")
 	}
 }

@@ -47,13 +47,18 @@ func (s *Server) petData(c echo.Context, id string) (views.PetData, error) {
 	}, nil
 }
 
-// handlePagePet is one pet's page.
+// handlePagePet is one pet's page. Right after a delete (?deleted=1) it
+// carries a toast with Undo.
 func (s *Server) handlePagePet(c echo.Context) error {
 	d, err := s.petData(c, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return Render(c, http.StatusOK, views.PetPage(s.layout(d.Pet.Name, views.NavNone), d))
+	o := s.layout(d.Pet.Name, views.NavNone)
+	if c.QueryParam("deleted") == "1" && d.Pet.Deleted() {
+		o.Toasts = []views.ToastMsg{{Text: d.Pet.Name + ": deleted", OK: true, UndoURL: views.PetURL(d.Pet.ID) + "/restore"}}
+	}
+	return Render(c, http.StatusOK, views.PetPage(o, d))
 }
 
 // handlePagePetLive is the live part of a pet's page, for the stream's
@@ -80,7 +85,10 @@ func (s *Server) afterPetAction(c echo.Context, id string) error {
 }
 
 // handlePagePetStatus asks the orchestrator for the status a button
-// names. A rejected request is ECONFLICT with the orchestrator's reason.
+// names, with the record the dashboard asks for (note, applicant). A
+// rejected request is ECONFLICT with the orchestrator's reason. htmx gets
+// the fragment it targets (the pet's live part, or the Today page's) and
+// a toast naming the pet and the outcome.
 func (s *Server) handlePagePetStatus(c echo.Context) error {
 	o, err := origin(c, dashboardNamespace)
 	if err != nil {
@@ -91,14 +99,60 @@ func (s *Server) handlePagePetStatus(c echo.Context) error {
 	if !to.Valid() {
 		return shelter.Errorf(shelter.EINVALID, "Unknown status %q", to)
 	}
-	_, dec, err := s.pets.UpdatePet(c.Request().Context(), o, id, shelter.PetFields{}, &to)
+	u := shelter.PetUpdate{Status: &to, Note: c.FormValue("note")}
+	if name, email, phone := c.FormValue("adopter_name"), c.FormValue("adopter_email"), c.FormValue("adopter_phone"); name != "" || email != "" || phone != "" {
+		u.Adopter = &shelter.Adopter{Name: name, Email: email, Phone: phone}
+	}
+	p, dec, err := s.pets.UpdatePetWith(c.Request().Context(), o, id, u)
 	if err != nil {
 		return err
 	}
 	if dec != nil && dec.Rejected {
-		return shelter.Errorf(shelter.ECONFLICT, "%s", dec.Reason)
+		return shelter.Errorf(shelter.ECONFLICT, "%s: %s", p.Name, dec.Reason)
 	}
-	return s.afterPetAction(c, id)
+	toast := views.ToastMsg{Text: views.OutcomeText(p.Name, *dec), OK: true}
+	if !isHTMX(c) {
+		return c.Redirect(http.StatusSeeOther, views.PetURL(id))
+	}
+	if htmxTarget(c) == "today-live" {
+		d, err := s.todayData(c)
+		if err != nil {
+			return err
+		}
+		return Render(c, http.StatusOK, views.WithToasts(views.TodayLive(d), toast))
+	}
+	d, err := s.petData(c, id)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, views.WithToasts(views.PetLive(d), toast))
+}
+
+// handlePagePetFed records a feeding of the pet now, from its page.
+func (s *Server) handlePagePetFed(c echo.Context) error {
+	o, err := origin(c, dashboardNamespace)
+	if err != nil {
+		return err
+	}
+	id := c.Param("id")
+	res, err := s.feedings.RecordFeedings(c.Request().Context(), o, []string{id}, shelter.FeedingRequest{})
+	if err != nil {
+		return err
+	}
+	if len(res.Fed) == 0 {
+		if res.Refused[0].Reason == "Not found" {
+			return shelter.ErrNotFound()
+		}
+		return shelter.Errorf(shelter.ECONFLICT, "%s", res.Refused[0].Reason)
+	}
+	if !isHTMX(c) {
+		return c.Redirect(http.StatusSeeOther, views.PetURL(id))
+	}
+	d, err := s.petData(c, id)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, views.WithToasts(views.PetLive(d), fedToasts(res)...))
 }
 
 // handlePagePetEdit saves the edit form; with problems it shows the form
@@ -140,18 +194,18 @@ func (s *Server) handlePagePetEdit(c echo.Context) error {
 	return Render(c, status, views.PetPage(s.layout(d.Pet.Name, views.NavNone), d))
 }
 
-// handlePagePetDelete soft-deletes a pet (the page asked to confirm,
-// naming the purge date).
+// handlePagePetDelete soft-deletes a pet with the reason the page asked
+// for, then shows the deleted record with a toast offering Undo.
 func (s *Server) handlePagePetDelete(c echo.Context) error {
 	o, err := origin(c, dashboardNamespace)
 	if err != nil {
 		return err
 	}
-	p, err := s.pets.DeletePet(c.Request().Context(), o, c.Param("id"))
+	p, err := s.pets.DeletePetWith(c.Request().Context(), o, c.Param("id"), shelter.PetDelete{Reason: c.FormValue("reason")})
 	if err != nil {
 		return err
 	}
-	return seeOther(c, views.PetURL(p.ID))
+	return seeOther(c, views.PetURL(p.ID)+"?deleted=1")
 }
 
 // handlePagePetRestore restores a deleted pet, then returns to the
@@ -192,4 +246,13 @@ func (s *Server) handlePagePetProfile(c echo.Context) error {
 		return err
 	}
 	return s.afterPetAction(c, id)
+}
+
+// handlePagePetCard is a pet's printable kennel card.
+func (s *Server) handlePagePetCard(c echo.Context) error {
+	d, err := s.petData(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, views.KennelCard(d))
 }

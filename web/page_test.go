@@ -106,8 +106,10 @@ func TestDashboardPages(t *testing.T) {
 	d := newDash(t)
 	p := d.pet(t, "Rex")
 	for _, tt := range []struct{ path, testid string }{
-		{"/", `data-testid="pets-table"`},
-		{"/?q=re&species=dog&status=new&sort=name", `data-testid="pet-row"`},
+		{"/", `data-testid="today-live"`},
+		{"/pets", `data-testid="pets-table"`},
+		{"/pets?q=re&species=dog&status=new&sort=name", `data-testid="pet-row"`},
+		{"/pets/" + p.ID + "/card", `data-testid="kennel-card"`},
 		{"/pets/new", `data-testid="new-pet-form"`},
 		{"/pets/" + p.ID, `data-testid="no-transitions"`},
 		{"/deleted", `data-testid="no-pets"`},
@@ -126,7 +128,8 @@ func TestDashboardPages(t *testing.T) {
 	}
 	// The live refreshes get fragments, not pages.
 	for _, tt := range []struct{ path, target, id string }{
-		{"/", "board-live", `id="board-live"`},
+		{"/pets", "board-live", `id="board-live"`},
+		{"/", "today-live", `id="today-live"`},
 		{"/pets/" + p.ID + "/live", "pet-live", `id="pet-live"`},
 		{"/workflow", "workflow-live", `id="workflow-live"`},
 	} {
@@ -147,11 +150,11 @@ func TestDashboardErrors(t *testing.T) {
 		status             int
 		want               string // in the body
 	}{
-		{"unknown species", "GET", "/?species=dragon", nil, false, 400, `Unknown species &#34;dragon&#34;`},
-		{"unknown status", "GET", "/?status=lost", nil, false, 400, `Unknown status &#34;lost&#34;`},
-		{"unknown sort", "GET", "/?sort=price", nil, false, 400, `Unknown sort &#34;price&#34;`},
-		{"bad cursor", "GET", "/?cursor=%21%21", nil, false, 400, "Invalid cursor"},
-		{"long search", "GET", "/?q=" + strings.Repeat("a", 101), nil, false, 400, "Search is too long"},
+		{"unknown species", "GET", "/pets?species=dragon", nil, false, 400, `Unknown species &#34;dragon&#34;`},
+		{"unknown status", "GET", "/pets?status=lost", nil, false, 400, `Unknown status &#34;lost&#34;`},
+		{"unknown sort", "GET", "/pets?sort=price", nil, false, 400, `Unknown sort &#34;price&#34;`},
+		{"bad cursor", "GET", "/pets?cursor=%21%21", nil, false, 400, "Invalid cursor"},
+		{"long search", "GET", "/pets?q=" + strings.Repeat("a", 101), nil, false, 400, "Search is too long"},
 		{"no pet", "GET", "/pets/999", nil, false, 404, "Not found"},
 		{"no pet id", "GET", "/pets/abc", nil, false, 404, "Not found"},
 		{"no page", "GET", "/nowhere", nil, false, 404, "Not found"},

@@ -206,7 +206,7 @@ func TestPhotoDashboard(t *testing.T) {
 		!strings.Contains(page.Body, `capture="environment"`) || !strings.Contains(page.Body, "Photo added") {
 		t.Fatalf("pet page lacks the gallery, the camera input or the event")
 	}
-	board := d.do(t, "GET", "/", nil, "")
+	board := d.do(t, "GET", "/pets", nil, "")
 	if !strings.Contains(board.Body, `data-testid="board-thumb"`) {
 		t.Fatalf("board lacks the thumbnail")
 	}

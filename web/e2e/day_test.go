@@ -1,0 +1,180 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mxschmitt/playwright-go"
+)
+
+// axeSource is axe-core's script, installed beside the Playwright driver
+// by make e2e-deps.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	home, _ := os.UserHomeDir()
+	driver := envOr("PLAYWRIGHT_DRIVER_PATH", filepath.Join(home, ".cache", "petstore", "playwright-1.64.1"))
+	b, err := os.ReadFile(filepath.Join(driver, "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core is not installed (run make e2e-deps): %v", err)
+	}
+	return string(b)
+}
+
+// withAxe makes every page of the session load axe-core (an init script,
+// which the page's Content-Security-Policy does not govern).
+func (s *session) withAxe() {
+	s.t.Helper()
+	src := axeSource(s.t)
+	s.must(s.ctx.AddInitScript(playwright.Script{Content: &src}))
+}
+
+// axe runs axe-core's WCAG 2 A and AA rules on the page at desktop and
+// phone widths and fails the test on any violation.
+func (s *session) axe(name string) {
+	s.t.Helper()
+	for _, w := range []struct{ w, h int }{{desktopWidth, desktopHeight}, {phoneWidth, phoneHeight}} {
+		s.must(s.page.SetViewportSize(w.w, w.h))
+		v, err := s.page.Evaluate(`async () => {
+			const r = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
+			return r.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " — " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "));
+		}`)
+		s.must(err)
+		if list, ok := v.([]any); ok && len(list) > 0 {
+			var lines []string
+			for _, l := range list {
+				lines = append(lines, fmt.Sprint(l))
+			}
+			s.t.Errorf("axe on %s (%s) at %d px: %d violations:\n%s", name, s.page.URL(), w.w, len(list), strings.Join(lines, "\n"))
+		}
+	}
+	s.must(s.page.SetViewportSize(desktopWidth, desktopHeight))
+}
+
+// TestDaysRound runs a shelter's day from the Today page: intake of three
+// pets, a feeding round, health checks, an illness with its diagnosis,
+// recovery, an application with its applicant and the adoption.
+func TestDaysRound(t *testing.T) {
+	// Pets are fed every two hours; each was last fed an hour and a half
+	// ago (recorded through the API), so all three are due now.
+	s := start(t, sessionOptions{env: []string{"FEEDING_INTERVAL=2h"}})
+	s.withAxe()
+	names := []string{"Luna", "Milo", "Pepper"}
+	ids := map[string]string{}
+	for i, name := range names {
+		s.open("/pets/new")
+		s.must(s.id("field-name").Fill(name))
+		_, err := s.id("field-species").SelectOption(playwright.SelectOptionValues{Values: &[]string{[]string{"cat", "dog", "bird"}[i]}})
+		s.must(err)
+		s.must(s.id("field-age").Fill(fmt.Sprint(6 + i)))
+		s.must(s.id("submit").Click())
+		s.must(expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/pets/\d+$`)))
+		ids[name] = s.page.URL()[strings.LastIndex(s.page.URL(), "/")+1:]
+		s.waitStatus("in_quarantine")
+		earlier := time.Now().Add(-90 * time.Minute).UnixMilli()
+		if st := s.api("POST", "/api/pets/"+ids[name]+"/feedings", map[string]any{"fedAt": earlier, "note": "Night shift"}, nil); st != 201 {
+			t.Fatalf("earlier feeding of %s: %d", name, st)
+		}
+	}
+
+	s.open("/")
+	s.markPage()
+	feeding := s.id("section-feeding")
+	s.must(expect.Locator(feeding.GetByTestId("feeding-row")).ToHaveCount(3))
+	s.must(expect.Locator(s.id("section-arrived").GetByTestId("arrived-row")).ToHaveCount(3))
+	s.must(expect.Locator(s.id("nav-today-count")).ToBeVisible())
+	s.shot("morning")
+	s.axe("Today")
+
+	// Fed all: one request, every pet fed, one toast naming them.
+	s.must(s.id("fed-all").Click())
+	s.must(expect.Locator(s.id("empty-feeding")).ToBeVisible())
+	s.must(expect.Locator(s.id("toasts")).ToContainText("Fed 3 pets: Luna, Milo and Pepper"))
+	for _, name := range names {
+		var feeds []map[string]any
+		s.api("GET", "/api/pets/"+ids[name]+"/feedings", nil, &feeds)
+		if len(feeds) != 2 {
+			t.Fatalf("%s has %d feedings, want 2", name, len(feeds))
+		}
+	}
+
+	// A health check from Today: Luna is healthy, and so available.
+	quarantine := s.id("section-quarantine")
+	s.must(expect.Locator(quarantine.GetByTestId("quarantine-row")).ToHaveCount(3))
+	row := quarantine.Locator(`[data-testid="quarantine-row"][data-pet-id="` + ids["Luna"] + `"]`)
+	s.must(row.GetByTestId("transition-healthy").Click())
+	s.must(expect.Locator(s.id("toasts")).ToContainText("Luna: healthy → now available"))
+	s.must(expect.Locator(quarantine.GetByTestId("quarantine-row")).ToHaveCount(2))
+	// Focus stayed in the section (not lost to the page).
+	s.focusInside("#sec-quarantine")
+
+	// Milo is ill: the dashboard asks for the diagnosis.
+	row = quarantine.Locator(`[data-testid="quarantine-row"][data-pet-id="` + ids["Milo"] + `"]`)
+	s.must(row.GetByTestId("transition-ill").Click())
+	s.must(row.GetByTestId("note-ill").Fill("Ear mites.\nDrops twice a day."))
+	s.shot("diagnosis")
+	s.must(row.GetByTestId("confirm-ill").Click())
+	treatment := s.id("section-treatment")
+	s.must(expect.Locator(treatment.GetByTestId("diagnosis")).ToHaveText("Ear mites.\nDrops twice a day."))
+	s.must(expect.Locator(s.id("toasts")).ToContainText("Milo: ill → now under treatment"))
+
+	// Recovered, with a summary.
+	row = treatment.Locator(`[data-testid="treatment-row"][data-pet-id="` + ids["Milo"] + `"]`)
+	s.must(row.GetByTestId("transition-recovered").Click())
+	s.must(row.GetByTestId("note-recovered").Fill("Ears clear"))
+	s.must(row.GetByTestId("confirm-recovered").Click())
+	s.must(expect.Locator(s.id("empty-treatment")).ToBeVisible())
+	s.must(expect.Locator(s.id("toasts")).ToContainText("Milo: recovered → now available"))
+	s.stillSamePage()
+
+	// Luna's application, from her page: the applicant is asked for.
+	s.open("/pets/" + ids["Luna"])
+	s.must(s.id("transition-pending").Click())
+	s.must(s.id("adopter-name").Fill("Ada Lovelace"))
+	s.must(s.id("adopter-email").Fill("ada@example.org"))
+	s.must(s.id("adopter-phone").Fill("+44 20 7946 0000"))
+	s.must(s.id("confirm-pending").Click())
+	s.waitStatus("pending")
+	s.must(expect.Locator(s.id("pet-adopter")).ToContainText("Ada Lovelace"))
+	s.focusInside("#pet-live")
+	s.shot("pending")
+	s.axe("pet page")
+
+	// The adoption, from Today: the confirmation names the adopter.
+	s.open("/")
+	pending := s.id("section-pending")
+	s.must(expect.Locator(pending.GetByTestId("applicant")).ToContainText("Ada Lovelace"))
+	s.must(pending.GetByTestId("transition-adopted").Click())
+	s.must(expect.Locator(pending.GetByTestId("adopt-confirm-text")).ToContainText("Complete the adoption of Luna by Ada Lovelace?"))
+	s.must(pending.GetByTestId("confirm-adopted").Click())
+	s.must(expect.Locator(s.id("empty-pending")).ToBeVisible())
+	s.must(expect.Locator(s.id("toasts")).ToContainText("Luna: now adopted"))
+	s.shot("evening")
+
+	var p struct {
+		Status  string
+		Adopter struct{ Name string }
+	}
+	s.api("GET", "/api/pets/"+ids["Luna"], nil, &p)
+	if p.Status != "adopted" || p.Adopter.Name != "Ada Lovelace" {
+		t.Fatalf("Luna: %+v", p)
+	}
+	// An adopted pet is not fed: the API refuses, the page shows none.
+	if st := s.api("POST", "/api/pets/"+ids["Luna"]+"/feedings", nil, nil); st != 409 {
+		t.Fatalf("feeding an adopted pet: %d", st)
+	}
+	s.open("/pets/" + ids["Luna"])
+	s.must(expect.Locator(s.id("fed")).ToHaveCount(0))
+	s.open("/pets/" + ids["Luna"] + "/card")
+	s.shot("kennel-card")
+}
+
+// focusInside fails unless the focused element is inside selector.
+func (s *session) focusInside(selector string) {
+	s.t.Helper()
+	s.must(expect.Locator(s.page.Locator(selector + " :focus")).ToHaveCount(1))
+}

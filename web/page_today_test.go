@@ -1,0 +1,61 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/petstore/petstore/internal/shelter"
+)
+
+// TestTodayPageRoutes covers the Today page and its actions: every route
+// and status code of the dashboard's day.
+func TestTodayPageRoutes(t *testing.T) {
+	d := newDash(t)
+	ctx := context.Background()
+	a, b := d.pet(t, "Luna"), d.pet(t, "Milo")
+	gone := d.pet(t, "Gone")
+	if _, err := d.Store.DeletePet(ctx, shelter.Origin{Namespace: "api", Actor: "api"}, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, method, path string
+		form               url.Values
+		htmx               string
+		status             int
+		want               string
+	}{
+		{"today", "GET", "/", nil, "", 200, `data-testid="section-feeding"`},
+		{"today fragment", "GET", "/", nil, "today-live", 200, `<div id="today-live"`},
+		{"old board link", "GET", "/?status=new&q=lu", nil, "", 301, ""},
+		{"today count", "GET", "/today/count", nil, "nav-today-count", 200, ""},
+		{"fed all", "POST", "/today/fed", url.Values{"id": {a.ID, b.ID, gone.ID}}, "today-live", 200, "Fed 2 pets: Luna and Milo"},
+		{"fed all refuses the deleted", "POST", "/today/fed", url.Values{"id": {gone.ID}}, "today-live", 200, "Not fed: Gone is deleted"},
+		{"fed nobody", "POST", "/today/fed", url.Values{}, "today-live", 400, "No pet to feed"},
+		{"fed without htmx", "POST", "/today/fed", url.Values{"id": {a.ID}}, "", 303, ""},
+		{"fed from the pet page", "POST", "/pets/" + a.ID + "/fed", url.Values{}, "pet-live", 200, "Luna: fed"},
+		{"fed a deleted pet", "POST", "/pets/" + gone.ID + "/fed", url.Values{}, "pet-live", 409, "Gone is deleted"},
+		{"fed no pet", "POST", "/pets/999/fed", url.Values{}, "pet-live", 404, "Not found"},
+		{"kennel card", "GET", "/pets/" + a.ID + "/card", nil, "", 200, `data-testid="kennel-card"`},
+		{"kennel card of no pet", "GET", "/pets/999/card", nil, "", 404, "Not found"},
+		{"pending needs a name", "POST", "/pets/" + b.ID + "/status", url.Values{"status": {"pending"}, "adopter_email": {"x@example.org"}}, "pet-live", 400, "is required"},
+		{"note too long", "POST", "/pets/" + b.ID + "/status", url.Values{"status": {"ill"}, "note": {strings.Repeat("x", 2001)}}, "pet-live", 400, "at most 2000"},
+		{"delete with a reason", "POST", "/pets/" + b.ID + "/delete", url.Values{"reason": {"Entered twice"}}, "", 303, ""},
+		{"the deleted record offers Undo", "GET", "/pets/" + b.ID + "?deleted=1", nil, "", 200, `data-testid="undo"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := d.do(t, tt.method, tt.path, tt.form, tt.htmx)
+			if r.Status != tt.status || !strings.Contains(r.Body, tt.want) {
+				t.Fatalf("%s %s: %d %.400q, want %d with %q", tt.method, tt.path, r.Status, r.Body, tt.status, tt.want)
+			}
+		})
+	}
+	if r := d.do(t, "GET", "/?status=new&q=lu", nil, ""); r.Header.Get("Location") != "/pets?status=new&q=lu" {
+		t.Errorf("old board link goes to %q", r.Header.Get("Location"))
+	}
+	if r := d.do(t, "GET", "/pets/"+b.ID, nil, ""); !strings.Contains(r.Body, "Reason: Entered twice") {
+		t.Errorf("the deleted record does not show its reason")
+	}
+}
