@@ -31,6 +31,8 @@ type DB struct {
 	Path  string
 	// Sync is the synchronous setting the database was opened with.
 	Sync Sync
+
+	lock *lockFile // held for the server's lifetime (Options.Exclusive)
 }
 
 // Sync is SQLite's synchronous setting (DB_SYNC).
@@ -53,6 +55,11 @@ func (s Sync) Valid() bool { return s == SyncFull || s == SyncNormal }
 type Options struct {
 	// Sync is the synchronous setting (default SyncFull).
 	Sync Sync
+	// Exclusive takes an exclusive lock on a file beside the database
+	// (LockPath) until Close: the server's, so that two servers never run
+	// on one file. Another holder makes OpenWith fail at once with a
+	// *LockedError. One-shot commands open without it.
+	Exclusive bool
 }
 
 // JournalSizeLimit is the size (bytes) the WAL file is truncated back to
@@ -102,6 +109,23 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if err := prepareFiles(path); err != nil {
 		return nil, err
 	}
+	var lk *lockFile
+	if o.Exclusive {
+		var err error
+		if lk, err = lock(path); err != nil {
+			return nil, err
+		}
+	}
+	d, err := open(ctx, path, o)
+	if err != nil {
+		lk.release()
+		return nil, err
+	}
+	d.lock = lk
+	return d, nil
+}
+
+func open(ctx context.Context, path string, o Options) (*DB, error) {
 	w, err := sql.Open("sqlite", dsn(path, false, o.Sync))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -199,14 +223,13 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 	return db.Write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done)
 }
 
-// Close closes both pools.
+// Close closes both pools, and then lets go of the server's lock.
 func (db *DB) Close() error {
 	err1 := db.Read.Close()
 	err2 := db.Write.Close()
-	if err1 != nil {
-		return err1
-	}
-	return err2
+	err3 := db.lock.release()
+	db.lock = nil
+	return errors.Join(err1, err2, err3)
 }
 
 // Ping checks that the database answers a query.

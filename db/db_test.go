@@ -13,7 +13,7 @@ import (
 	"testing"
 )
 
-func open(t *testing.T, path string, o Options) *DB {
+func openDB(t *testing.T, path string, o Options) *DB {
 	t.Helper()
 	d, err := OpenWith(context.Background(), path, o)
 	if err != nil {
@@ -37,7 +37,7 @@ func TestSyncSetting(t *testing.T) {
 		o    Options
 		want int64 // PRAGMA synchronous: 1 NORMAL, 2 FULL
 	}{{Options{}, 2}, {Options{Sync: SyncFull}, 2}, {Options{Sync: SyncNormal}, 1}} {
-		d := open(t, filepath.Join(t.TempDir(), "p.db"), tc.o)
+		d := openDB(t, filepath.Join(t.TempDir(), "p.db"), tc.o)
 		for name, pool := range map[string]*sql.DB{"write": d.Write, "read": d.Read} {
 			if got := pragma(t, pool, "synchronous"); got != tc.want {
 				t.Errorf("%+v: %s pool synchronous = %d, want %d", tc.o, name, got, tc.want)
@@ -55,7 +55,7 @@ func TestSyncSetting(t *testing.T) {
 func TestFilesOwnerOnly(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	path := filepath.Join(dir, "petstore.db")
-	d := open(t, path, Options{})
+	d := openDB(t, path, Options{})
 	if _, err := d.Write.Exec(`CREATE TABLE t (x)`); err != nil {
 		t.Fatal(err)
 	}
@@ -77,12 +77,12 @@ func TestFilesOwnerOnly(t *testing.T) {
 	// A database made by an older version, readable by everyone, is
 	// narrowed when opened.
 	old := filepath.Join(t.TempDir(), "old.db")
-	d2 := open(t, old, Options{})
+	d2 := openDB(t, old, Options{})
 	d2.Close()
 	for _, p := range []string{old, old + "-wal", old + "-shm"} {
 		os.Chmod(p, 0o644)
 	}
-	open(t, old, Options{})
+	openDB(t, old, Options{})
 	check(old, 0o600)
 	check(old+"-wal", 0o600)
 }
@@ -96,7 +96,7 @@ func TestOpenRefusesReadOnly(t *testing.T) {
 		t.Skip("no chattr")
 	}
 	path := filepath.Join(t.TempDir(), "ro.db")
-	d := open(t, path, Options{})
+	d := openDB(t, path, Options{})
 	d.Close()
 	if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
 		t.Skipf("chattr +i: %v %s (filesystem without immutable files)", err, out)
@@ -117,7 +117,7 @@ func TestOpenRefusesReadOnly(t *testing.T) {
 // A full database (max_page_count stands in for a full disk) is a storage
 // fault, and writes work again once there is room.
 func TestFaultFull(t *testing.T) {
-	d := open(t, filepath.Join(t.TempDir(), "full.db"), Options{})
+	d := openDB(t, filepath.Join(t.TempDir(), "full.db"), Options{})
 	if _, err := d.Write.Exec(`CREATE TABLE filler (b BLOB)`); err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestFaultOf(t *testing.T) {
 
 func TestCheckpointTruncatesWAL(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.db")
-	d := open(t, path, Options{Sync: SyncNormal})
+	d := openDB(t, path, Options{Sync: SyncNormal})
 	if _, err := d.Write.Exec(`CREATE TABLE filler (b BLOB)`); err != nil {
 		t.Fatal(err)
 	}

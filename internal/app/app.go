@@ -43,7 +43,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	log := NewLogger(cfg.LogFormat, stderr)
 	slog.SetDefault(log)
 
-	st, err := openStore(ctx, cfg, log)
+	// The server takes the database for itself (a second one is refused);
+	// the one-shot commands work beside it.
+	st, err := openStore(ctx, cfg, log, cmd == "serve")
 	if err != nil {
 		return err
 	}
@@ -72,10 +74,12 @@ func NewLogger(format string, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-// openStore opens the database. Every create enqueues the job kinds
-// shelter.JobKinds marks OnCreate.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, error) {
-	return store.Open(ctx, cfg.DBPath, store.Options{PurgeAfter: cfg.PurgeAfter, FeedingInterval: cfg.FeedingInterval, Sync: cfg.DBSync, Logger: log})
+// openStore opens the database, for a server (server true: it holds the
+// database's lock and hands back the jobs a dead process left running) or
+// a one-shot command. Every create enqueues the job kinds shelter.JobKinds
+// marks OnCreate.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, server bool) (*store.Store, error) {
+	return store.Open(ctx, cfg.DBPath, store.Options{PurgeAfter: cfg.PurgeAfter, FeedingInterval: cfg.FeedingInterval, Sync: cfg.DBSync, Logger: log, Server: server})
 }
 
 // newReaper is the one deletion reaper of a process: the schedule's runs,
@@ -104,7 +108,7 @@ type App struct {
 // New opens the database and wires the server from cfg. Serve runs it and
 // closes the database when it returns.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
-	st, err := openStore(ctx, cfg, log)
+	st, err := openStore(ctx, cfg, log, true)
 	if err != nil {
 		return nil, err
 	}

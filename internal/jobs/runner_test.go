@@ -244,7 +244,9 @@ func TestLapsedLeaseIsReclaimed(t *testing.T) {
 
 func TestLeaseIsExtendedWhileTheWorkerRuns(t *testing.T) {
 	st := openStore(t)
-	lease := 150 * time.Millisecond
+	// Long enough that an extension (every third of it) commits in time
+	// on a loaded machine whose disk syncs every commit (DB_SYNC=full).
+	lease := 600 * time.Millisecond
 	release := make(chan struct{})
 	start(t, st, jobs.Options{Lease: lease, Poll: time.Hour}, &funcWorker{fn: func(ctx context.Context, j *shelter.Job) error {
 		<-release

@@ -24,3 +24,6 @@ func (s *Store) FindPetTx(ctx context.Context, tx *Tx, id string) (*shelter.Pet,
 func (s *Store) ApplyDecisionTx(ctx context.Context, tx *Tx, o shelter.Origin, p *shelter.Pet, d shelter.Decision) error {
 	return s.applyDecisionTx(ctx, tx, o, p, d)
 }
+
+// ClaimSQL is the claim statement of the given kinds.
+var ClaimSQL = claimSQL

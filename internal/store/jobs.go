@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,24 +103,9 @@ type JobOutcome = shelter.JobOutcome
 
 // The queue's hot statements, prepared once per JobQueue.
 const (
-	sqlFailLapsed = `UPDATE jobs INDEXED BY jobs_leased SET state = 'failed', lease_until = 0, finished_at = ?1, updated_at = ?1,
+	sqlFailLapsed = `UPDATE jobs INDEXED BY jobs_leased_kind SET state = 'failed', lease_until = 0, finished_at = ?1, updated_at = ?1,
 		last_error = 'lease expired on the last attempt (the process running it stopped)'
-		WHERE state = 'running' AND lease_until <= ?1 AND attempts >= max_attempts
-		AND +kind IN (SELECT key FROM json_each(?2))`
-	// Each branch reads its partial index in order and stops at the limit.
-	// Without INDEXED BY the planner (no ANALYZE statistics) prefers
-	// jobs_state_kind and scans and sorts the whole queue.
-	sqlClaim = `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?1 + ?2, updated_at = ?1,
-		max_attempts = coalesce(nullif((SELECT value FROM json_each(?3) WHERE key = jobs.kind), 0), max_attempts)
-		WHERE id IN (
-			SELECT id FROM (
-				SELECT * FROM (SELECT id, run_at FROM jobs INDEXED BY jobs_queued WHERE state = 'queued' AND run_at <= ?1
-					AND +kind IN (SELECT key FROM json_each(?3)) ORDER BY run_at, id LIMIT ?4)
-				UNION ALL
-				SELECT * FROM (SELECT id, run_at FROM jobs INDEXED BY jobs_leased WHERE state = 'running' AND lease_until <= ?1
-					AND +kind IN (SELECT key FROM json_each(?3)) LIMIT ?4)
-			) ORDER BY run_at, id LIMIT ?4)
-		RETURNING ` + jobColumns
+		WHERE state = 'running' AND kind IN (SELECT key FROM json_each(?2)) AND lease_until <= ?1 AND attempts >= max_attempts`
 	// A no-op when the worker already completed the job in its own
 	// transaction, or when the attempt is not the job's latest.
 	sqlDone = `UPDATE jobs SET state = 'done', lease_until = 0, finished_at = ?1, updated_at = ?1
@@ -136,7 +123,42 @@ const (
 
 // queueSQL are the queue's hot statements, prepared once on the writer at
 // New: parsing them anew for each transaction cost more than running them.
-var queueSQL = []string{sqlFailLapsed, sqlClaim, sqlClaimDone, sqlDone, sqlFail, sqlExtend, sqlRelease}
+// The claim of each runner pool's kinds (claimSQL) is prepared there too.
+var queueSQL = func() []string {
+	out := []string{sqlFailLapsed, sqlClaimDone, sqlDone, sqlFail, sqlExtend, sqlRelease}
+	pools := map[string][]string{}
+	for _, k := range shelter.JobKinds {
+		pools[k.Pool] = append(pools[k.Pool], k.Name)
+	}
+	for _, kinds := range pools {
+		out = append(out, claimSQL(kinds))
+	}
+	return out
+}()
+
+// claimSQL is the claim of the given kinds (sorted), as one UPDATE …
+// RETURNING. Each kind has two arms, its due queued jobs oldest first and
+// its running jobs whose lease lapsed, each reading the kind's own part of
+// a partial index in order and stopping at the limit: what a claim costs
+// depends on the limit and the number of kinds, never on how many jobs of
+// other kinds (or of its own) wait. ?1 now, ?2 the lease (ms), ?3 the kinds'
+// attempt limits as a JSON object, ?4 the limit, ?5… the kinds.
+func claimSQL(kinds []string) string {
+	kinds = slices.Sorted(slices.Values(kinds))
+	var arms []string
+	for i := range kinds {
+		k := "?" + strconv.Itoa(5+i)
+		arms = append(arms,
+			`SELECT * FROM (SELECT id, run_at FROM jobs INDEXED BY jobs_queued_kind WHERE state = 'queued' AND kind = `+k+
+				` AND run_at <= ?1 ORDER BY run_at, id LIMIT ?4)`,
+			`SELECT * FROM (SELECT id, run_at FROM jobs INDEXED BY jobs_leased_kind WHERE state = 'running' AND kind = `+k+
+				` AND lease_until <= ?1 LIMIT ?4)`)
+	}
+	return `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?1 + ?2, updated_at = ?1,
+		max_attempts = coalesce(nullif((SELECT value FROM json_each(?3) WHERE key = jobs.kind), 0), max_attempts)
+		WHERE id IN (SELECT id FROM (` + strings.Join(arms, "\n\t\t\tUNION ALL ") + `) ORDER BY run_at, id LIMIT ?4)
+		RETURNING ` + jobColumns
+}
 
 // ClaimJobs records the outcomes of finished attempts and then claims up to
 // limit due jobs, all in one short write transaction. A claim is one
@@ -161,7 +183,12 @@ func (s *Store) ClaimJobs(ctx context.Context, outcomes []JobOutcome, maxAttempt
 		if _, err := tx.execPrepared(ctx, sqlFailLapsed, now, kinds); err != nil {
 			return dbErr("claim jobs", err)
 		}
-		rows, err := tx.queryPrepared(ctx, sqlClaim, now, lease.Milliseconds(), kinds, limit)
+		names := slices.Sorted(maps.Keys(maxAttempts))
+		args := []any{now, lease.Milliseconds(), kinds, limit}
+		for _, k := range names {
+			args = append(args, k)
+		}
+		rows, err := tx.queryPrepared(ctx, claimSQL(names), args...)
 		if err != nil {
 			return dbErr("claim jobs", err)
 		}
@@ -277,8 +304,9 @@ func (s *Store) CompleteJob(ctx context.Context, jobID int64) error {
 // due, and false when none is queued.
 func (s *Store) NextJobRunAt(ctx context.Context, kinds []string) (time.Time, bool, error) {
 	var at sql.NullInt64
-	err := s.queryRowPrepared(ctx, `SELECT run_at FROM jobs INDEXED BY jobs_queued WHERE state = 'queued'
-		AND +kind IN (SELECT value FROM json_each(?)) ORDER BY run_at LIMIT 1`, string(mustJSON(kinds))).Scan(&at)
+	// One index probe per kind: the earliest of each, then the earliest.
+	err := s.queryRowPrepared(ctx, `SELECT min((SELECT run_at FROM jobs INDEXED BY jobs_queued_kind
+		WHERE state = 'queued' AND kind = k.value ORDER BY run_at LIMIT 1)) FROM json_each(?) AS k`, string(mustJSON(kinds))).Scan(&at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, nil
 	} else if err != nil {
@@ -376,4 +404,25 @@ func (s *Store) RetryJob(ctx context.Context, id int64) (*shelter.Job, error) {
 		return nil, err
 	}
 	return j, nil
+}
+
+// releaseOrphanedJobs hands back, at the start of a server, every job still
+// marked running: the server holds the database's lock, so the process
+// that claimed them is dead (kill -9, a power cut). Their leases end now,
+// and the runners' first claim takes them as it takes any lapsed lease
+// (a job that had used its last attempt is kept as failed).
+func (s *Store) releaseOrphanedJobs(ctx context.Context) error {
+	var n int64
+	err := s.inTx(ctx, func(tx *txn) error {
+		res, err := tx.ExecContext(ctx, `UPDATE jobs INDEXED BY jobs_leased_kind SET lease_until = 0 WHERE state = 'running' AND lease_until > 0`)
+		if err != nil {
+			return dbErr("release orphaned jobs", err)
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	if err == nil && n > 0 {
+		s.log.Info("♻️ Jobs left running by a previous process are handed back at once", "count", n)
+	}
+	return err
 }

@@ -16,16 +16,16 @@ import (
 
 // sqlClaimDone claims up to ?3 due jobs of kind ?2 (queued, or running with
 // a lapsed lease and attempts left) and marks them done, for a transaction
-// that does their work too. Its branches read the partial indexes in
-// order, like sqlClaim's.
+// that does their work too. Its branches read the kind's own part of the
+// per-kind partial indexes in order, like claimSQL's.
 const sqlClaimDone = `UPDATE jobs SET state = 'done', attempts = attempts + 1, lease_until = 0, updated_at = ?1, finished_at = ?1
 	WHERE id IN (
 		SELECT id FROM (
-			SELECT * FROM (SELECT id, run_at FROM jobs INDEXED BY jobs_queued WHERE state = 'queued' AND run_at <= ?1
-				AND +kind = ?2 ORDER BY run_at, id LIMIT ?3)
+			SELECT * FROM (SELECT id, run_at FROM jobs INDEXED BY jobs_queued_kind WHERE state = 'queued' AND kind = ?2
+				AND run_at <= ?1 ORDER BY run_at, id LIMIT ?3)
 			UNION ALL
-			SELECT * FROM (SELECT id, run_at FROM jobs INDEXED BY jobs_leased WHERE state = 'running' AND lease_until <= ?1
-				AND +kind = ?2 AND attempts < max_attempts LIMIT ?3)
+			SELECT * FROM (SELECT id, run_at FROM jobs INDEXED BY jobs_leased_kind WHERE state = 'running' AND kind = ?2
+				AND lease_until <= ?1 AND attempts < max_attempts LIMIT ?3)
 		) ORDER BY run_at, id LIMIT ?3)
 	RETURNING ` + jobColumns
 

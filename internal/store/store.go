@@ -40,6 +40,12 @@ type Options struct {
 	Sync string
 	// OnBatch, when set, is told the size of each group commit (metrics).
 	OnBatch func(n int)
+	// Server makes Open take the database for a server: an exclusive lock
+	// beside the file for the Store's lifetime (a second server is refused
+	// at once with a *db.LockedError naming the holder), and, since no
+	// other server can be running, the jobs a dead process left running
+	// are handed back at once instead of when their lease lapses.
+	Server bool
 }
 
 // Store implements shelter.PetService and shelter.EventService over SQLite.
@@ -114,11 +120,18 @@ func New(d *db.DB, o Options) *Store {
 // Open opens the SQLite file at path (created and migrated as needed) and
 // returns a Store over it; Close closes the database.
 func Open(ctx context.Context, path string, o Options) (*Store, error) {
-	d, err := db.OpenWith(ctx, path, db.Options{Sync: db.Sync(o.Sync)})
+	d, err := db.OpenWith(ctx, path, db.Options{Sync: db.Sync(o.Sync), Exclusive: o.Server})
 	if err != nil {
 		return nil, err
 	}
-	return New(d, o), nil
+	s := New(d, o)
+	if o.Server {
+		if err := s.releaseOrphanedJobs(ctx); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // Close closes the database.

@@ -241,6 +241,9 @@ func (a *App) ExitCode() int {
 	}
 }
 
+// PID is the server process's id.
+func (a *App) PID() int { return a.cmd.Process.Pid }
+
 // Logs returns what the process printed so far.
 func (a *App) Logs() string { return a.logs.String() }
 
