@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/petstore/petstore/internal/shelter"
@@ -84,6 +85,38 @@ type Runner struct {
 	// them taken one by one since a batch failed.
 	batch     map[string]BatchWorker
 	unbatched map[string]bool
+
+	// dbLog throttles the lines of an unavailable database (logDBError).
+	dbLog struct {
+		sync.Mutex
+		last       time.Time
+		suppressed int
+	}
+}
+
+// unavailableLogEvery is how often the runner repeats that the database is
+// unavailable while it stays so.
+const unavailableLogEvery = time.Minute
+
+// logDBError logs a failure of the queue's database work. While the
+// database is unavailable (a storage fault, which the store logs and
+// names itself, or a database that stays busy) the line is written at
+// most once a minute, with the count of the failures it stands for,
+// instead of at every retry.
+func (r *Runner) logDBError(msg string, err error, attrs ...any) {
+	if shelter.ErrorCode(err) != shelter.EUNAVAILABLE {
+		r.log.Error(msg, append([]any{"err", err}, attrs...)...)
+		return
+	}
+	r.dbLog.Lock()
+	defer r.dbLog.Unlock()
+	now := time.Now()
+	if !r.dbLog.last.IsZero() && now.Sub(r.dbLog.last) < unavailableLogEvery {
+		r.dbLog.suppressed++
+		return
+	}
+	r.log.Error(msg, append([]any{"err", err, "failuresSinceLastLine", r.dbLog.suppressed}, attrs...)...)
+	r.dbLog.last, r.dbLog.suppressed = now, 0
 }
 
 // batchSize is the most jobs one WorkBatch does: enough to share one
@@ -218,7 +251,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		case <-timer.C:
 		case <-heartbeat.C:
 			if err := r.q.ExtendJobLeases(ctx, ids(inflight), r.o.Lease); err != nil && ctx.Err() == nil {
-				r.log.Error("❌ extend job leases", "err", err)
+				r.logDBError("❌ extend job leases", err)
 			}
 			continue
 		}
@@ -242,7 +275,7 @@ func (r *Runner) Run(ctx context.Context) error {
 				continue
 			}
 			dbBackoff = min(max(2*dbBackoff, 50*time.Millisecond), r.o.Poll)
-			r.log.Error("❌ claim jobs", "err", err, "retryIn", dbBackoff)
+			r.logDBError("❌ claim jobs", err, "retryIn", dbBackoff)
 			resetTimer(timer, dbBackoff)
 			continue
 		}

@@ -54,6 +54,22 @@ func TestClaimPlanIsPerKind(t *testing.T) {
 			t.Errorf("claim of %v: plan\n%s", kinds, text)
 		}
 	}
+	// The batch claim (work that is only writes) reads per kind too.
+	rows, err := s.DB().Read.Query(`EXPLAIN QUERY PLAN `+store.SQLClaimDone, time.Now().UnixMilli(), shelter.JobFeedingReminder, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		rows.Scan(&id, &parent, &notused, &detail)
+		plan = append(plan, detail)
+	}
+	rows.Close()
+	if text := strings.Join(plan, "\n"); strings.Contains(text, "SCAN jobs") || !strings.Contains(text, "jobs_queued_kind (kind=? AND run_at<?)") {
+		t.Errorf("batch claim plan\n%s", text)
+	}
 	// And it claims the right jobs: the feeding reminders, oldest first,
 	// none of the 30,000 others.
 	js, err := s.ClaimJobs(context.Background(), nil, map[string]int{shelter.JobFeedingReminder: 0}, 3, time.Minute)

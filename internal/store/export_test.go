@@ -27,3 +27,6 @@ func (s *Store) ApplyDecisionTx(ctx context.Context, tx *Tx, o shelter.Origin, p
 
 // ClaimSQL is the claim statement of the given kinds.
 var ClaimSQL = claimSQL
+
+// SQLClaimDone is the batch claim of one kind.
+const SQLClaimDone = sqlClaimDone

@@ -20,8 +20,12 @@ const probeEvery = time.Second
 
 // faultState is what the store knows of a storage fault (a full disk, a
 // read-only file, an I/O error): set by a write that meets one, cleared by
-// the next write that commits. It logs the fault when it starts, once a
-// minute while it lasts, and when it ends.
+// a probe write of 64 KiB that commits (db.ProbeSQL). A small commit is
+// not proof: on a nearly full disk small writes still fit in the WAL
+// while larger ones fail, and the state would flap. Ping probes at most
+// once a second while the fault lasts, and so does a commit that
+// succeeds meanwhile (in the background). It logs the fault when it
+// starts, once a minute while it lasts, and when it ends.
 type faultState struct {
 	active atomic.Bool // fast path of every commit
 
@@ -49,7 +53,9 @@ func storageErr(err error) error {
 func (s *Store) noteWrite(err error) error {
 	if err == nil {
 		if s.fault.active.Load() {
-			s.fault.clear(s.log, s.now())
+			if _, probe := s.fault.current(s.now()); probe {
+				go s.probe(context.Background())
+			}
 		}
 		return nil
 	}
@@ -109,6 +115,18 @@ func (fs *faultState) current(now time.Time) (err error, probe bool) {
 	return fs.err, false
 }
 
+// probe tries the probe write; its success ends the storage fault.
+func (s *Store) probe(ctx context.Context) error {
+	err := s.inTx(ctx, func(tx *txn) error {
+		_, err := tx.ExecContext(ctx, db.ProbeSQL)
+		return err
+	})
+	if err == nil {
+		s.fault.clear(s.log, s.now())
+	}
+	return err
+}
+
 // Ping checks that the database answers and, while a storage fault lasts,
 // that it can be written again (a probe write at most once a second): the
 // fault's error (EUNAVAILABLE, naming the cause) until then.
@@ -116,10 +134,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	if s.fault.active.Load() {
 		err, probe := s.fault.current(s.now())
 		if probe {
-			err = s.inTx(ctx, func(tx *txn) error {
-				_, err := tx.ExecContext(ctx, db.ProbeSQL)
-				return err
-			})
+			err = s.probe(ctx)
 		}
 		if err != nil {
 			return err
