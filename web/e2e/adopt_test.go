@@ -83,7 +83,7 @@ func TestPhotoUploadShowsOnBoard(t *testing.T) {
 	s.must(expect.Locator(s.id("timeline")).ToContainText("Photo added"))
 	s.shot("gallery")
 
-	s.open("/")
+	s.open("/pets")
 	thumb := s.page.Locator(`[data-pet-id="` + id + `"]`).GetByTestId("board-thumb")
 	s.must(expect.Locator(thumb).ToBeVisible())
 	loaded, err := thumb.Evaluate(`img => img.complete && img.naturalWidth`, nil)
