@@ -146,7 +146,7 @@ func Run(ctx context.Context, c Config) error {
 	var cpuPerCreate time.Duration
 	var cpuNote string
 	for _, n := range c.Clients {
-		c.Logf("sustained creates, %d client(s), %s window", n, c.Window)
+		c.Logf("sustained creates, %d client(s), %s window (server RSS %s)", n, c.Window, rssNow(srv))
 		if n == 8 {
 			prof.start("sustained8", c.Window+5*time.Second)
 		}
@@ -216,7 +216,7 @@ func Run(ctx context.Context, c Config) error {
 		if maxID == 0 {
 			break
 		}
-		c.Logf("GET by id, %d client(s)", n)
+		c.Logf("GET by id, %d client(s) (server RSS %s)", n, rssNow(srv))
 		if n == 8 {
 			prof.start("reads", c.ReadDuration)
 		}
@@ -238,7 +238,7 @@ func Run(ctx context.Context, c Config) error {
 	}
 
 	// The list page at ListPets pets.
-	c.Logf("filling to %d pets", c.ListPets)
+	c.Logf("filling to %d pets (server RSS %s)", c.ListPets, rssNow(srv))
 	if _, err := Fill(ctx, srv.DBPath, c.ListPets); err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ func Run(ctx context.Context, c Config) error {
 	add(fmt.Sprintf("list page (status filter, 100 of %s) p50 / p99", thousands(int64(c.ListPets))), ms(s.P50)+" / "+ms(s.P99), "p99 < 20 ms", "")
 
 	// A fixed offered rate.
-	c.Logf("%.0f creates/s offered for %s", c.Rate, c.RateDuration)
+	c.Logf("%.0f creates/s offered for %s (server RSS %s)", c.Rate, c.RateDuration, rssNow(srv))
 	prof.start("rate", c.RateDuration)
 	r := &IDRange{}
 	var maxDepth atomic.Int64
@@ -314,6 +314,15 @@ func Run(ctx context.Context, c Config) error {
 	fmt.Fprint(c.Out, Table(rows))
 	fmt.Fprintf(c.Out, "\nserver: DB_SYNC=full, no AI key; %s on loopback; run took %s\n", filepath.Base(c.Bin), time.Since(began).Round(time.Second))
 	return nil
+}
+
+// rssNow is the server's resident set size now, for the progress lines.
+func rssNow(s *Server) string {
+	n, err := procStatusKB(s.PID(), "VmRSS:")
+	if err != nil {
+		return "?"
+	}
+	return fmt.Sprintf("%.0f MB", float64(n)/(1<<20))
 }
 
 func plural(n int) string {

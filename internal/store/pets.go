@@ -238,7 +238,20 @@ func (s *Store) FindPets(ctx context.Context, f shelter.PetFilter) (*shelter.Pet
 	}
 
 	page := &shelter.PetPage{Pets: []*shelter.Pet{}}
-	if err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM pets`+filter, args...).Scan(&page.Total); err != nil {
+	countQ, countArgs := `SELECT count(*) FROM pets`+filter, args
+	if f.Species == "" && f.Query == "" && f.Location == "" && f.Feeding == "" {
+		// Filtered by status at most: the trigger-kept counts answer.
+		countQ, countArgs = `SELECT coalesce(sum(n), 0) FROM pet_status_counts`, nil
+		switch {
+		case f.Status != "" && f.ExcludeDeleted:
+			countQ, countArgs = countQ+` WHERE status = ? AND status <> 'deleted'`, []any{f.Status}
+		case f.Status != "":
+			countQ, countArgs = countQ+` WHERE status = ?`, []any{f.Status}
+		case f.ExcludeDeleted:
+			countQ += ` WHERE status <> 'deleted'`
+		}
+	}
+	if err := s.queryRowPrepared(ctx, countQ, countArgs...).Scan(&page.Total); err != nil {
 		return nil, dbErr("count pets", err)
 	}
 
@@ -286,7 +299,7 @@ func (s *Store) FindPets(ctx context.Context, f shelter.PetFilter) (*shelter.Pet
 // CountPetsByStatus counts the pets in each status; a status with no pet
 // is absent from the map.
 func (s *Store) CountPetsByStatus(ctx context.Context) (map[shelter.Status]int, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT status, count(*) FROM pets GROUP BY status`)
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT status, n FROM pet_status_counts WHERE n > 0`)
 	if err != nil {
 		return nil, dbErr("count pets", err)
 	}
