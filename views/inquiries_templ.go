@@ -514,4 +514,10 @@ func outcomeText(in *shelter.Inquiry) string {
 	return "Closed"
 }
 
+// InquiriesSection is the Today page's section of open inquiries.
+func InquiriesSection(open []*shelter.Inquiry) TodaySection {
+	return TodaySection{ID: "inquiries", Title: "Inquiries from adopters", Total: len(open),
+		Empty: "No open inquiries from the public adoption page.", Body: InquiryList(open, "today", true)}
+}
+
 var _ = templruntime.GeneratedTemplate

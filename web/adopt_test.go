@@ -165,6 +165,9 @@ func TestPublicAdoption(t *testing.T) {
 		!strings.Contains(staff.Body, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") || strings.Contains(staff.Body, hostile) {
 		t.Fatalf("inquiries page: %d", staff.Status)
 	}
+	if today := d.do(t, "GET", "/", nil, ""); !strings.Contains(today.Body, `data-testid="section-inquiries"`) || !strings.Contains(today.Body, ">Ann Adopter<") {
+		t.Error("the Today page lacks the inquiries")
+	}
 	if p := d.do(t, "GET", "/pets/"+rex.ID, nil, ""); !strings.Contains(p.Body, `data-testid="pet-inquiries"`) {
 		t.Error("the pet page lacks its inquiries")
 	}

@@ -74,8 +74,13 @@ func (s *Server) handlePageInquiryCount(c echo.Context) error {
 // inquiryNext is where an inquiry's button goes back to: the pet's page
 // or the inquiries page (a form field, checked to be one of ours).
 func inquiryNext(c echo.Context, in *shelter.Inquiry) string {
-	if c.FormValue("from") == "pet" && in != nil {
-		return views.PetURL(in.PetID)
+	switch c.FormValue("from") {
+	case "pet":
+		if in != nil {
+			return views.PetURL(in.PetID)
+		}
+	case "today":
+		return "/"
 	}
 	return "/inquiries"
 }

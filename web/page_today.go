@@ -45,7 +45,15 @@ func (s *Server) todayData(c echo.Context) (views.TodayData, error) {
 	if err != nil {
 		return views.TodayData{}, err
 	}
-	return views.TodayData{Today: t, LastEventID: last}, nil
+	d := views.TodayData{Today: t, LastEventID: last}
+	if s.inquiries != nil {
+		open, err := s.inquiries.FindInquiries(ctx, shelter.InquiryFilter{State: shelter.InquiryOpen, Limit: shelter.MaxLimit})
+		if err != nil {
+			return views.TodayData{}, err
+		}
+		d.Extra = append(d.Extra, views.InquiriesSection(open))
+	}
+	return d, nil
 }
 
 // handleTodayCount is the navigation's badge, fetched by each page and

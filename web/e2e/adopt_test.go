@@ -106,8 +106,8 @@ func TestPublicInquiryReachesStaffLive(t *testing.T) {
 	s.makeAvailable(other)
 	hidden := s.createPet("Hidden", "dog", 5) // never available
 
-	s.open("/inquiries")
-	s.must(expect.Locator(s.id("no-inquiries")).ToBeVisible())
+	s.open("/")
+	s.must(expect.Locator(s.id("empty-inquiries")).ToBeVisible())
 	s.markPage()
 
 	// The adopter: no account, a phone.
@@ -175,15 +175,18 @@ func TestPublicInquiryReachesStaffLive(t *testing.T) {
 	s.must(expect.Locator(byID("adopt-thanks")).ToBeVisible())
 	shotPage(t, ap, "adopt-thanks")
 
-	// Staff: it arrives live, as text.
+	// Staff: it arrives live on the Today page, as text.
 	s.must(expect.Locator(s.id("inquiry-name")).ToHaveText("Ann Adopter", playwright.LocatorAssertionsToHaveTextOptions{Timeout: playwright.Float(10000)}))
 	s.stillSamePage()
 	s.must(expect.Locator(s.id("inquiry-message")).ToHaveText(hostile))
 	s.must(expect.Locator(s.id("inquiry-pet")).ToHaveText("Luna"))
 	s.must(expect.Locator(s.id("nav-inquiry-count")).ToHaveText("1")) // updated with the live list
-	s.shot("inquiries")
+	s.shot("today")
 	s.must(s.id("inquiry-adopt").Click())
+	s.must(expect.Locator(s.id("empty-inquiries")).ToBeVisible())
+	s.open("/inquiries")
 	s.must(expect.Locator(s.id("inquiry-outcome")).ToContainText("Adoption started"))
+	s.shot("inquiries")
 	var p struct {
 		Status  string `json:"status"`
 		Adopter struct {
