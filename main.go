@@ -14,10 +14,10 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := app.Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := app.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "petstore:", err)
-		os.Exit(1)
 	}
+	os.Exit(app.ExitCode(err)) // 2: a command line that does not parse
 }

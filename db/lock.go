@@ -72,3 +72,14 @@ func (l *lockFile) release() error {
 	l.f.Truncate(0)
 	return l.f.Close() // closing the descriptor releases the flock
 }
+
+// Lock takes the server's lock of the database at path without waiting,
+// for work that must not run beside a server (a restore), and returns
+// its release. A held lock is a *LockedError.
+func Lock(path string) (release func() error, err error) {
+	l, err := lock(path)
+	if err != nil {
+		return nil, err
+	}
+	return l.release, nil
+}

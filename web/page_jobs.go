@@ -24,6 +24,10 @@ type NextRunner interface {
 // wiring (internal/app) calls it once the schedule exists, before serving.
 func (s *Server) SetReaperSchedule(r NextRunner) { s.reaper = r }
 
+// SetBackupSchedule lets the Jobs page show the next scheduled backup
+// (when BACKUP_DIR is set).
+func (s *Server) SetBackupSchedule(r NextRunner) { s.backup = r }
+
 // handlePageJobs shows the durable queue. To htmx targeting #jobs-live it
 // answers that fragment alone.
 func (s *Server) handlePageJobs(c echo.Context) error {
@@ -64,6 +68,12 @@ func (s *Server) jobsData(c echo.Context) (views.JobsData, error) {
 	if s.reaper != nil {
 		if next, err := s.reaper.NextRun(); err == nil {
 			d.NextReap = next
+		}
+	}
+	if s.backup != nil {
+		d.Backups = true
+		if next, err := s.backup.NextRun(); err == nil {
+			d.NextBackup = next
 		}
 	}
 	return d, nil

@@ -111,6 +111,7 @@ type Server struct {
 	profiles   ProfileRequester
 	now        func() time.Time
 	reaper     NextRunner
+	backup     NextRunner
 	reap       ReaperRunner
 	heartbeat  time.Duration
 

@@ -3,7 +3,7 @@
 // runs them, and shuts them down in order (HTTP, then jobs and the
 // schedule, then the database). It is the one package besides main that
 // knows the store; every other package meets it through the interfaces
-// it declares.
+// it declares. cli.go has the commands.
 package app
 
 import (
@@ -11,83 +11,52 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"strconv"
-	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/petstore/petstore/internal/ai"
 	"github.com/petstore/petstore/internal/auth"
 	"github.com/petstore/petstore/internal/config"
 	"github.com/petstore/petstore/internal/debug"
 	"github.com/petstore/petstore/internal/jobs"
+	"github.com/petstore/petstore/internal/metrics"
+	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/web"
 )
 
-// Main runs the command in args (serve by default, token, reap) with the
-// configuration of the environment and .env, until ctx is done.
-func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cmd := "serve"
+// runServe is `petstore serve`.
+func runServe(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
-		cmd = args[0]
+		return usageErrorf(serveUsage, "serve takes no arguments (got %q)", args[0])
 	}
-	if cmd != "serve" && cmd != "token" && cmd != "reap" {
-		return fmt.Errorf("unknown command %q (commands: serve, token, reap)", cmd)
-	}
-	cfg, err := config.Load(".env")
+	a, err := New(ctx, e.cfg, e.log)
 	if err != nil {
-		return fmt.Errorf("configuration: %w", err)
-	}
-	log := NewLogger(cfg.LogFormat, stderr)
-	slog.SetDefault(log)
-
-	// The server takes the database for itself (a second one is refused);
-	// the one-shot commands work beside it.
-	st, err := openStore(ctx, cfg, log, cmd == "serve")
-	if err != nil {
-		return err
-	}
-	switch cmd {
-	case "token": // petstore token create|list|revoke
-		defer st.Close()
-		return auth.TokenCommand(ctx, auth.New(st, auth.Options{Logger: log}), args[1:], stdout, stderr)
-	case "reap": // petstore reap: run the deletion reaper once
-		defer st.Close()
-		_, err := newReaper(st, log).Run(ctx)
-		return err
-	}
-	a, err := newApp(ctx, cfg, log, st)
-	if err != nil {
-		st.Close()
 		return err
 	}
 	return a.Serve(ctx) // closes the database last
 }
 
-// NewLogger returns the console logger: text or JSON lines on w.
-func NewLogger(format string, w io.Writer) *slog.Logger {
-	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, nil))
-	}
-	return slog.New(slog.NewTextHandler(w, nil))
-}
-
 // openStore opens the database, for a server (server true: it holds the
 // database's lock and hands back the jobs a dead process left running) or
 // a one-shot command. Every create enqueues the job kinds shelter.JobKinds
-// marks OnCreate.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, server bool) (*store.Store, error) {
-	return store.Open(ctx, cfg.DBPath, store.Options{PurgeAfter: cfg.PurgeAfter, FeedingInterval: cfg.FeedingInterval, Sync: cfg.DBSync, Logger: log, Server: server})
+// marks OnCreate. onBatch (may be nil) is told each group commit's size.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, server bool, onBatch func(int)) (*store.Store, error) {
+	return store.Open(ctx, cfg.DBPath, store.Options{PurgeAfter: cfg.PurgeAfter, FeedingInterval: cfg.FeedingInterval,
+		Sync: cfg.DBSync, Logger: log, Server: server, OnBatch: onBatch})
 }
 
 // newReaper is the one deletion reaper of a process: the schedule's runs,
 // admins' runs now and `petstore reap` share it, so runs never overlap.
-// Besides purging pets it prunes expired sessions and the failed sign-ins
-// older than the throttle's window.
-func newReaper(st *store.Store, log *slog.Logger) *jobs.Reaper {
-	return &jobs.Reaper{Store: st, LoginWindow: auth.DefaultLimits.Window, Logger: log}
+// Besides purging pets it prunes expired sessions, the failed sign-ins
+// older than the throttle's window and the finished jobs older than
+// JOB_RETENTION.
+func newReaper(st *store.Store, cfg config.Config, log *slog.Logger) *jobs.Reaper {
+	return &jobs.Reaper{Store: st, LoginWindow: auth.DefaultLimits.Window, JobRetention: cfg.Ops.JobRetention, Logger: log}
 }
 
 // App is the server, wired and not yet running.
@@ -96,77 +65,107 @@ type App struct {
 	log     *slog.Logger
 	st      *store.Store
 	srv     *web.Server
+	metrics *metrics.Metrics
 	runners []*jobs.Runner
 	pools   []pool
 	sched   *jobs.Schedule
 	setup   string // the first-run setup secret, when there is no account yet
+	ready   atomic.Bool
 
 	listening chan struct{}
 	baseURL   string
 }
 
-// New opens the database and wires the server from cfg. Serve runs it and
-// closes the database when it returns.
+// New opens the database for the server (its lock: one server per
+// database) and wires the server from cfg. Serve runs it and closes the database when it
+// returns.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
-	st, err := openStore(ctx, cfg, log, true)
+	a := &App{cfg: cfg, log: log, listening: make(chan struct{})}
+	var st *store.Store
+	build := ReadBuildInfo()
+	a.metrics = metrics.New(metrics.Sources{
+		Queue:   func(ctx context.Context) ([]shelter.QueueStat, error) { return st.QueueStats(ctx) },
+		Kinds:   jobKindNames(),
+		DBSize:  func() (int64, error) { return st.DBSize() },
+		Version: build.Version, Revision: build.Revision, Logger: log,
+	})
+	st, err := openStore(ctx, cfg, log, true, a.metrics.ObserveBatch) // the server's lock: a second server is refused
 	if err != nil {
 		return nil, err
 	}
-	a, err := newApp(ctx, cfg, log, st)
-	if err != nil {
+	a.st = st
+	if err := a.wire(ctx, build); err != nil {
 		st.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
-func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store) (*App, error) {
-	a := &App{cfg: cfg, log: log, st: st, listening: make(chan struct{})}
+func jobKindNames() []string {
+	var out []string
+	for _, k := range shelter.JobKinds {
+		out = append(out, k.Name)
+	}
+	return out
+}
+
+func (a *App) wire(ctx context.Context, build BuildInfo) error {
+	cfg, log, st := a.cfg, a.log, a.st
 	live := web.NewBroker() // wakes the dashboard's live streams after each commit with events
 	st.OnEvent(live.Notify)
+	a.metrics.SetStreams(live.Subscribers)
 	// Accounts: the first admin from ADMIN_EMAIL/ADMIN_PASSWORD, or a
 	// one-time setup link printed once the port is known.
 	accounts := auth.New(st, auth.Options{SessionTTL: cfg.Auth.SessionTTL, Logger: log})
 	var err error
 	if a.setup, _, err = accounts.Bootstrap(ctx, cfg.Auth.AdminEmail, cfg.Auth.AdminPassword); err != nil {
-		return nil, err
+		return err
 	}
 	if cfg.Auth.TLS() { // a bad certificate or key fails here, before anything listens
 		if _, err := tls.LoadX509KeyPair(cfg.Auth.TLSCert, cfg.Auth.TLSKey); err != nil {
-			return nil, fmt.Errorf("TLS_CERT and TLS_KEY: %w", err)
+			return fmt.Errorf("TLS_CERT and TLS_KEY: %w", err)
 		}
 	}
-	reaper := newReaper(st, log)
-	a.srv = web.New(web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter, Jobs: st, Profiles: st, Photos: st, Public: st, Inquiries: st,
+	reaper := newReaper(st, cfg, log)
+	d := web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter, Jobs: st, Profiles: st, Photos: st, Public: st, Inquiries: st,
 		Site:     web.PublicSite{Enabled: cfg.Public.Enabled, ShelterName: cfg.Public.ShelterName, ShelterContact: cfg.Public.ShelterContact},
-		Accounts: accounts, TrustProxy: cfg.Auth.TrustProxyHeaders, Reaper: reaper})
+		Accounts: accounts, TrustProxy: cfg.Auth.TrustProxyHeaders, Reaper: reaper,
+		Observer: a.metrics, AccessLog: cfg.Ops.AccessLog, Ready: a.ready.Load, Version: build.Short()}
+	if cfg.Ops.MetricsAddr == "" { // else /metrics is on its own listener only
+		d.Metrics, d.MetricsToken = a.metrics.Handler(), cfg.Ops.MetricsToken
+	}
+	a.srv = web.New(d)
 
 	// Periodic work (schedules.go).
-	if a.sched, err = jobs.NewSchedule(jobs.ScheduleOptions{Logger: log}, schedules(cfg, st, reaper, log)...); err != nil {
-		return nil, err
+	backup := newBackup(cfg, st, a.metrics, log)
+	if a.sched, err = jobs.NewSchedule(jobs.ScheduleOptions{Logger: log}, schedules(cfg, st, reaper, backup, log)...); err != nil {
+		return err
 	}
 	a.srv.SetReaperSchedule(a.sched.Entry(jobs.ReaperTaskName)) // the dashboard's Jobs page shows its next run
+	if cfg.Ops.BackupDir != "" {
+		a.srv.SetBackupSchedule(a.sched.Entry(jobs.BackupTaskName))
+	}
 
 	// AI profile enrichment (OpenAI or a compatible server, or the
 	// fallback at once when OPENAI_API_KEY is not set: ai.New says which).
-	describer := ai.New(ai.Config{APIKey: cfg.AI.APIKey, BaseURL: cfg.AI.BaseURL, Model: cfg.AI.Model,
-		Timeout: cfg.AI.Timeout, Concurrency: cfg.AI.Concurrency, Logger: log})
+	describer := ai.Observed(ai.New(ai.Config{APIKey: cfg.AI.APIKey, BaseURL: cfg.AI.BaseURL, Model: cfg.AI.Model,
+		Timeout: cfg.AI.Timeout, Concurrency: cfg.AI.Concurrency, Logger: log}), a.metrics.ObserveAICall)
 	// The job runners (workers.go): one per pool, each with the workers
 	// of the kinds shelter.JobKinds puts in it.
 	a.pools = pools(cfg)
-	ws := workers(cfg, st, describer, log)
+	ws := workers(cfg, st, describer, backup, log)
 	if err := checkWorkers(ws, a.pools); err != nil {
-		return nil, err
+		return err
 	}
 	for _, p := range a.pools {
 		r, err := jobs.NewRunner(st, jobs.Options{Workers: p.size, Lease: cfg.JobLease,
-			ShutdownTimeout: cfg.ShutdownTimeout, Logger: log.With("runner", p.name)}, p.workers(ws)...)
+			ShutdownTimeout: cfg.ShutdownTimeout, Logger: log.With("runner", p.name), Observe: a.metrics.ObserveJob}, p.workers(ws)...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		a.runners = append(a.runners, r)
 	}
-	return a, nil
+	return nil
 }
 
 // Listening is closed once the server listens; BaseURL is then its
@@ -174,14 +173,35 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.
 func (a *App) Listening() <-chan struct{} { return a.listening }
 
 // BaseURL is the server's address, such as http://localhost:3000, once it
-// listens.
+// listens: BASE_URL when set.
 func (a *App) BaseURL() string { return a.baseURL }
 
-// Serve starts the job runners and the schedule, listens on PORT and
-// serves until ctx is done or the server fails. Then it shuts down in
-// order: HTTP (requests get SHUTDOWN_TIMEOUT to finish), then the job
-// runners (running jobs get SHUTDOWN_TIMEOUT; the rest are released) and
-// the schedule, and last the database.
+// baseURL is the address users reach a server listening on l at:
+// BASE_URL when set, else made from the listen address (localhost for
+// every interface).
+func baseURL(cfg config.Config, l net.Listener) string {
+	if cfg.Ops.BaseURL != "" {
+		return cfg.Ops.BaseURL
+	}
+	addr := l.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	scheme := "http"
+	if cfg.Auth.TLS() {
+		scheme = "https"
+	}
+	return scheme + "://" + net.JoinHostPort(host, strconv.Itoa(addr.Port))
+}
+
+// Serve listens on LISTEN_ADDR, starts the job runners and the schedule
+// (then /readyz answers 200) and serves until ctx is done or the server
+// fails. Then it shuts down in order: /readyz answers 503 (for
+// SHUTDOWN_DRAIN, so that a load balancer turns away first), HTTP
+// (requests get SHUTDOWN_TIMEOUT to finish), the job runners (running jobs
+// get SHUTDOWN_TIMEOUT; the rest are released) and the schedule, and last
+// the database and its lock.
 func (a *App) Serve(ctx context.Context) (err error) {
 	cfg, log := a.cfg, a.log
 	defer func() {
@@ -197,6 +217,38 @@ func (a *App) Serve(ctx context.Context) (err error) {
 		}
 		defer stopPprof()
 	}
+
+	l, err := net.Listen("tcp", cfg.Ops.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("listen on LISTEN_ADDR=%s: %w", cfg.Ops.ListenAddr, err)
+	}
+	a.baseURL = baseURL(cfg, l)
+	errc := make(chan error, 2)
+	go func() {
+		if cfg.Auth.TLS() {
+			errc <- a.srv.ServeTLS(l, cfg.Auth.TLSCert, cfg.Auth.TLSKey)
+			return
+		}
+		errc <- a.srv.Serve(l)
+	}()
+	var metricsSrv *http.Server
+	if cfg.Ops.MetricsAddr != "" {
+		ml, err := net.Listen("tcp", cfg.Ops.MetricsAddr)
+		if err != nil {
+			a.srv.Shutdown(context.Background())
+			return fmt.Errorf("listen on METRICS_ADDR=%s: %w", cfg.Ops.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.metrics.Handler())
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := metricsSrv.Serve(ml); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("metrics listener: %w", err)
+			}
+		}()
+		log.Info("📈 Metrics listening", "addr", "http://"+ml.Addr().String()+"/metrics")
+	}
+
 	// Background work stops after HTTP and before the database closes.
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	runnersDone := make([]chan error, len(a.runners))
@@ -216,38 +268,30 @@ func (a *App) Serve(ctx context.Context) (err error) {
 			log.Error("❌ stop scheduler", "err", err)
 		}
 	}()
-
-	l, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
-	if err != nil {
-		return fmt.Errorf("listen on PORT=%d: %w", cfg.Port, err)
-	}
-	base := "http://localhost:" + strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-	if cfg.Auth.TLS() {
-		base = "https" + strings.TrimPrefix(base, "http")
-	}
-	a.baseURL = base
+	a.ready.Store(true)
 	close(a.listening)
-	log.Info("🐾 Petstore listening", "addr", base, "db", cfg.DBPath)
+	log.Info("🐾 Petstore listening", "addr", "http://"+l.Addr().String(), "url", a.baseURL, "db", cfg.DBPath, "version", ReadBuildInfo().Short())
 	if a.setup != "" {
-		log.Warn("🔑 First run: open " + base + "/setup?token=" + a.setup + " to create the first admin (the link works once, for 1 hour)")
+		log.Warn("🔑 First run: open " + a.baseURL + "/setup?token=" + a.setup + " to create the first admin (the link works once, for 1 hour)")
 	}
 
-	errc := make(chan error, 1)
-	go func() {
-		if cfg.Auth.TLS() {
-			errc <- a.srv.ServeTLS(l, cfg.Auth.TLSCert, cfg.Auth.TLSKey)
-			return
-		}
-		errc <- a.srv.Serve(l)
-	}()
 	select {
 	case err := <-errc:
+		a.ready.Store(false)
 		return err
 	case <-ctx.Done():
 	}
+	a.ready.Store(false)
 	log.Info("shutting down")
+	if cfg.Ops.ShutdownDrain > 0 {
+		log.Info("draining: /readyz answers 503", "for", cfg.Ops.ShutdownDrain.String())
+		time.Sleep(cfg.Ops.ShutdownDrain)
+	}
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	if metricsSrv != nil {
+		metricsSrv.Shutdown(shutCtx)
+	}
 	if err := a.srv.Shutdown(shutCtx); err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("shut down http: %w", err)
 	}

@@ -11,9 +11,13 @@ import (
 // schedules is the periodic work, one line per task: a task is a
 // jobs.Task (name, label, cron spec, the setting that sets it, and its
 // run). The schedule runs each in singleton mode.
-func schedules(cfg config.Config, st *store.Store, reaper *jobs.Reaper, log *slog.Logger) []jobs.Task {
-	return []jobs.Task{
-		reaper.Task(cfg.ReaperSchedule),                     // REAPER_SCHEDULE: purge expired deleted pets, prune sessions and sign-ins
+func schedules(cfg config.Config, st *store.Store, reaper *jobs.Reaper, backup *jobs.Backup, log *slog.Logger) []jobs.Task {
+	tasks := []jobs.Task{
+		reaper.Task(cfg.ReaperSchedule),                     // REAPER_SCHEDULE: purge expired deleted pets, prune sessions, sign-ins and finished jobs
 		(&jobs.FeedingSweep{Store: st, Logger: log}).Task(), // every minute: one feeding.overdue event per missed feeding
 	}
+	if cfg.Ops.BackupDir != "" {
+		tasks = append(tasks, backup.Task(cfg.Ops.BackupSchedule)) // BACKUP_SCHEDULE: queue a backup job into BACKUP_DIR
+	}
+	return tasks
 }

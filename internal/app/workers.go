@@ -14,10 +14,11 @@ import (
 // workers is the worker of every job kind, one line each. The kind itself
 // (its events, label, attempts, restore rerun and pool) is its entry in
 // shelter.JobKinds.
-func workers(cfg config.Config, st *store.Store, describer jobs.Describer, log *slog.Logger) []jobs.Worker {
+func workers(cfg config.Config, st *store.Store, describer jobs.Describer, backup *jobs.Backup, log *slog.Logger) []jobs.Worker {
 	return []jobs.Worker{
 		&jobs.FeedingReminder{Store: st, Interval: cfg.FeedingInterval, Logger: log},
 		&jobs.EnrichProfile{Store: st, AI: describer, Photos: st, Logger: log},
+		backup, // BACKUP_DIR, BACKUP_KEEP
 	}
 }
 

@@ -38,6 +38,10 @@ type Ops struct {
 	// JobRetention is how long finished jobs are kept before the reaper
 	// deletes them (JOB_RETENTION, default 168h).
 	JobRetention time.Duration
+	// ShutdownDrain is how long /readyz answers 503 at shutdown before the
+	// server stops taking requests (SHUTDOWN_DRAIN, default 0), so that a
+	// load balancer turns away first.
+	ShutdownDrain time.Duration
 }
 
 // Log levels.
@@ -114,6 +118,13 @@ func loadOps(port int, portSet bool) (Ops, []error) {
 			errs = append(errs, fmt.Errorf("JOB_RETENTION=%q: must be a positive duration such as 168h", v))
 		}
 		o.JobRetention = d
+	}
+	if v, ok := lookup("SHUTDOWN_DRAIN"); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > 5*time.Minute {
+			errs = append(errs, fmt.Errorf("SHUTDOWN_DRAIN=%q: must be a duration from 0s to 5m such as 5s", v))
+		}
+		o.ShutdownDrain = d
 	}
 	return o, errs
 }

@@ -7,7 +7,7 @@ import (
 )
 
 var opsVars = []string{"PORT", "LISTEN_ADDR", "BASE_URL", "LOG_LEVEL", "ACCESS_LOG", "METRICS_TOKEN", "METRICS_ADDR",
-	"BACKUP_DIR", "BACKUP_SCHEDULE", "BACKUP_KEEP", "JOB_RETENTION"}
+	"BACKUP_DIR", "BACKUP_SCHEDULE", "BACKUP_KEEP", "JOB_RETENTION", "SHUTDOWN_DRAIN"}
 
 func clearOps(t *testing.T) {
 	for _, k := range opsVars {
@@ -51,7 +51,7 @@ func TestListenAddrAndPort(t *testing.T) {
 func TestOpsInvalidValuesNameTheirVariable(t *testing.T) {
 	for name, val := range map[string]string{
 		"LISTEN_ADDR": "localhost", "BASE_URL": "petstore.example.org", "LOG_LEVEL": "verbose", "ACCESS_LOG": "maybe",
-		"METRICS_TOKEN": "short", "METRICS_ADDR": "9090", "BACKUP_SCHEDULE": "daily", "BACKUP_KEEP": "0", "JOB_RETENTION": "7d",
+		"METRICS_TOKEN": "short", "METRICS_ADDR": "9090", "BACKUP_SCHEDULE": "daily", "BACKUP_KEEP": "0", "JOB_RETENTION": "7d", "SHUTDOWN_DRAIN": "1h",
 	} {
 		t.Run(name, func(t *testing.T) {
 			clearOps(t)

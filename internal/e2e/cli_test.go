@@ -17,10 +17,10 @@ func TestUnknownCommandTouchesNothing(t *testing.T) {
 	cmd.Dir = dir
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "DB_PATH=" + filepath.Join(dir, "data", "p.db")}
 	out, err := cmd.CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-		t.Fatalf("exit: %v, want code 1; output %s", err, out)
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
+		t.Fatalf("exit: %v, want code 2 (usage); output %s", err, out)
 	}
-	if !strings.Contains(string(out), `unknown command "serv"`) {
+	if !strings.Contains(string(out), `unknown command "serv"`) || !strings.Contains(string(out), "usage: petstore") {
 		t.Fatalf("output %q does not name the command", out)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "data")); !os.IsNotExist(err) {

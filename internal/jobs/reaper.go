@@ -30,7 +30,13 @@ type ReaperStore interface {
 	// account tables and return how many rows went.
 	DeleteExpiredSessions(ctx context.Context) (int, error)
 	DeleteLoginAttemptsBefore(ctx context.Context, before time.Time) (int, error)
+	// PruneJobs deletes the finished jobs older than retention and
+	// returns how many went.
+	PruneJobs(ctx context.Context, retention time.Duration) (int, error)
 }
+
+// DefaultJobRetention is how long finished jobs are kept (JOB_RETENTION).
+const DefaultJobRetention = 7 * 24 * time.Hour
 
 // Reaper is the deletion reaper: it permanently removes the soft-deleted
 // pets whose purge date has passed, then prunes expired sessions and old
@@ -44,6 +50,10 @@ type Reaper struct {
 	// LoginWindow is the sign-in throttle's window: failed sign-ins older
 	// than it are pruned (default DefaultLoginWindow).
 	LoginWindow time.Duration
+	// JobRetention is how long finished jobs (done or failed) are kept
+	// before a run deletes them (default DefaultJobRetention). Their
+	// events stay.
+	JobRetention time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Logger receives the console lines (default slog.Default()).
@@ -147,7 +157,26 @@ func (r *Reaper) RunAs(ctx context.Context, actor string) (shelter.ReapStats, er
 	if err := r.pruneAccounts(ctx, log, cutoff); err != nil {
 		return st, err
 	}
+	if err := r.pruneJobs(ctx, log); err != nil {
+		return st, err
+	}
 	return st, nil
+}
+
+// pruneJobs deletes the finished jobs older than JobRetention, so that
+// the queue's table does not grow for ever; the events stay.
+func (r *Reaper) pruneJobs(ctx context.Context, log *slog.Logger) error {
+	retention := r.JobRetention
+	if retention <= 0 {
+		retention = DefaultJobRetention
+	}
+	n, err := r.Store.PruneJobs(ctx, retention)
+	if err != nil {
+		log.Error("❌ Pruning finished jobs failed", "err", err)
+		return fmt.Errorf("reaper: prune jobs: %w", err)
+	}
+	log.Info("🧹 Pruned finished jobs", "jobs", n, "olderThan", retention.String())
+	return nil
 }
 
 // pruneAccounts deletes the expired sessions (refused anyway) and the

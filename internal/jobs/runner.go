@@ -44,6 +44,10 @@ type Options struct {
 	Delay time.Duration
 	// Logger receives the runner's lines (default slog.Default()).
 	Logger *slog.Logger
+	// Observe, when set, is told each finished attempt: its kind, its
+	// outcome (done, retry, failed, interrupted) and how long it took
+	// (the metrics).
+	Observe func(kind, outcome string, d time.Duration)
 }
 
 // Queue is the durable job queue as the runner needs it (the store
@@ -477,7 +481,13 @@ func (r *Runner) attempt(ctx context.Context, j *shelter.Job) (out shelter.JobOu
 		}
 		return w.Work(ctx, j)
 	}()
+	observe := func(outcome string) {
+		if r.o.Observe != nil {
+			r.o.Observe(j.Kind, outcome, time.Since(start))
+		}
+	}
 	if err == nil {
+		observe("done")
 		r.log.Debug("job done", "jobId", j.ID, "kind", j.Kind, "attempt", j.Attempts, "durationMs", time.Since(start).Milliseconds())
 		return out
 	}
@@ -487,6 +497,7 @@ func (r *Runner) attempt(ctx context.Context, j *shelter.Job) (out shelter.JobOu
 	}
 	if ctx.Err() != nil {
 		// Shutdown interrupted the attempt; the job has been released.
+		observe("interrupted")
 		r.log.Info("job interrupted by shutdown", "jobId", j.ID, "kind", j.Kind, "err", err)
 		return out
 	}
@@ -497,8 +508,10 @@ func (r *Runner) attempt(ctx context.Context, j *shelter.Job) (out shelter.JobOu
 	}
 	out.RetryAt = time.Now().Add(delay)
 	if j.Attempts >= j.MaxAttempts {
+		observe("failed")
 		r.log.Error("❌ Job failed for good", "jobId", j.ID, "kind", j.Kind, "petId", j.PetID, "attempts", j.Attempts, "err", err)
 	} else {
+		observe("retry")
 		r.log.Warn("⚠️ Job attempt failed, will retry", "jobId", j.ID, "kind", j.Kind, "petId", j.PetID,
 			"attempt", j.Attempts, "maxAttempts", j.MaxAttempts, "retryIn", delay.Round(time.Millisecond), "err", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -50,13 +51,15 @@ type Metrics struct {
 	signInFailures prometheus.Counter
 	backups        *prometheus.CounterVec
 	lastBackup     prometheus.Gauge
+	scrape         *scrape
 }
 
 // New registers every metric on a registry of its own.
 func New(src Sources) *Metrics {
 	reg := prometheus.NewRegistry()
 	m := &Metrics{
-		reg: reg,
+		reg:    reg,
+		scrape: &scrape{src: src},
 		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "petstore_http_requests_total",
 			Help: "HTTP requests answered, by method, route pattern and status."}, []string{"method", "route", "status"}),
 		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "petstore_http_request_duration_seconds",
@@ -85,7 +88,7 @@ func New(src Sources) *Metrics {
 	reg.MustRegister(m.httpRequests, m.httpDuration, m.jobs, m.jobDuration, m.aiCalls, m.batchSize,
 		m.signInFailures, m.backups, m.lastBackup,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&scrape{src: src})
+		m.scrape)
 	if src.Version != "" {
 		build := prometheus.NewGauge(prometheus.GaugeOpts{Name: "petstore_build_info", Help: "The running build (always 1).",
 			ConstLabels: prometheus.Labels{"version": src.Version, "revision": src.Revision}})
@@ -136,8 +139,19 @@ func (m *Metrics) ObserveBackup(err error, at time.Time) {
 	m.lastBackup.Set(float64(at.UnixMilli()) / 1000)
 }
 
+// SetStreams sets the source of the open live streams (it may exist only
+// after the metrics).
+func (m *Metrics) SetStreams(f func() int) {
+	m.scrape.mu.Lock()
+	defer m.scrape.mu.Unlock()
+	m.scrape.src.Streams = f
+}
+
 // scrape reads the sources at each scrape.
-type scrape struct{ src Sources }
+type scrape struct {
+	mu  sync.Mutex
+	src Sources
+}
 
 var (
 	queueDepthDesc = prometheus.NewDesc("petstore_queue_depth", "Jobs queued, due or waiting for a retry, by kind.", []string{"kind"}, nil)
@@ -155,13 +169,16 @@ func (c *scrape) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *scrape) Collect(ch chan<- prometheus.Metric) {
-	log := c.src.Logger
+	c.mu.Lock()
+	src := c.src
+	c.mu.Unlock()
+	log := src.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	if c.src.Queue != nil {
+	if src.Queue != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		stats, err := c.src.Queue(ctx)
+		stats, err := src.Queue(ctx)
 		cancel()
 		if err != nil {
 			log.Warn("metrics: read the job queue", "err", err)
@@ -172,21 +189,21 @@ func (c *scrape) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(queueDepthDesc, prometheus.GaugeValue, float64(q.Queued), q.Kind)
 			ch <- prometheus.MustNewConstMetric(queueAgeDesc, prometheus.GaugeValue, q.OldestDue.Seconds(), q.Kind)
 		}
-		for _, k := range c.src.Kinds {
+		for _, k := range src.Kinds {
 			if !seen[k] && err == nil {
 				ch <- prometheus.MustNewConstMetric(queueDepthDesc, prometheus.GaugeValue, 0, k)
 				ch <- prometheus.MustNewConstMetric(queueAgeDesc, prometheus.GaugeValue, 0, k)
 			}
 		}
 	}
-	if c.src.DBSize != nil {
-		if n, err := c.src.DBSize(); err != nil {
+	if src.DBSize != nil {
+		if n, err := src.DBSize(); err != nil {
 			log.Warn("metrics: read the database size", "err", err)
 		} else {
 			ch <- prometheus.MustNewConstMetric(dbSizeDesc, prometheus.GaugeValue, float64(n))
 		}
 	}
-	if c.src.Streams != nil {
-		ch <- prometheus.MustNewConstMetric(streamsDesc, prometheus.GaugeValue, float64(c.src.Streams()))
+	if src.Streams != nil {
+		ch <- prometheus.MustNewConstMetric(streamsDesc, prometheus.GaugeValue, float64(src.Streams()))
 	}
 }

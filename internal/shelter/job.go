@@ -33,6 +33,7 @@ func (s JobState) Valid() bool {
 const (
 	JobFeedingReminder = "feeding_reminder"
 	JobEnrichProfile   = "enrich_profile"
+	JobBackup          = "backup"
 )
 
 // Runner pools. Each pool is a job runner of its own, so that slow work
@@ -93,6 +94,13 @@ var JobKinds = []JobKind{
 		},
 		MaxAttempts: 5, OnCreate: true, Pool: PoolAI,
 		Rerun: func(p *Pet) bool { return p.Profile == nil },
+	},
+	{
+		// A scheduled copy of the database into BACKUP_DIR (no pet, no
+		// events): as a job it shows on the Jobs page, and a failure stays
+		// there, retryable, with its error.
+		Name: JobBackup, Label: "Database backup",
+		MaxAttempts: 3, Pool: PoolJobs,
 	},
 }
 

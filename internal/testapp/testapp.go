@@ -109,6 +109,13 @@ func Start(t testing.TB, o Options) *App {
 	}
 	port := FreePort(t)
 	a := &App{URL: "http://127.0.0.1:" + strconv.Itoa(port), DBPath: o.DBPath, logs: &syncBuffer{}, done: make(chan struct{})}
+	if v, ok := envValue(o.Env, "LISTEN_ADDR"); ok { // it wins over PORT
+		host, p, _ := net.SplitHostPort(v)
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
+		}
+		a.URL = "http://" + net.JoinHostPort(host, p)
+	}
 	env := append([]string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TZ=UTC",
 		"PORT=" + strconv.Itoa(port), "DB_PATH=" + o.DBPath,
