@@ -311,7 +311,14 @@ func (r *Runner) runBatches(ctx context.Context) (more bool) {
 		if !ok || r.unbatched[k] {
 			continue
 		}
+		start := time.Now()
 		n, err := b.WorkBatch(ctx, batchSize)
+		if err == nil && n > 0 && r.o.Observe != nil {
+			each := time.Since(start) / time.Duration(n) // a batch's jobs share its time
+			for range n {
+				r.o.Observe(k, "done", each)
+			}
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return false
