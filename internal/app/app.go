@@ -270,7 +270,7 @@ func (a *App) Serve(ctx context.Context) (err error) {
 	}()
 	a.ready.Store(true)
 	close(a.listening)
-	log.Info("🐾 Petstore listening", "addr", "http://"+l.Addr().String(), "url", a.baseURL, "db", cfg.DBPath, "version", ReadBuildInfo().Short())
+	log.Info("🐾 Petstore listening", "addr", a.baseURL, "listen", l.Addr().String(), "db", cfg.DBPath, "version", ReadBuildInfo().Short())
 	if a.setup != "" {
 		log.Warn("🔑 First run: open " + a.baseURL + "/setup?token=" + a.setup + " to create the first admin (the link works once, for 1 hour)")
 	}
