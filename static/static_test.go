@@ -158,7 +158,7 @@ func TestGzipAndRevalidation(t *testing.T) {
 
 func TestRootFiles(t *testing.T) {
 	for _, tc := range []struct{ name, contentType, contains string }{
-		{Robots, "text/plain; charset=utf-8", "Disallow: /"},
+		{Robots, "text/plain; charset=utf-8", "Allow: /adopt\nDisallow: /\n"},
 		{FaviconICO, "image/vnd.microsoft.icon", "\x89PNG"},
 	} {
 		rec := httptest.NewRecorder()
