@@ -39,8 +39,22 @@
   function busy(region) {
     var a = document.activeElement;
     if (a && region.contains(a) && a.matches("input:not([type=hidden]), textarea, select")) { return true; }
-    // A record form someone opened (a diagnosis, an applicant) stays open.
-    return region.querySelector("details[open]") !== null;
+    // A record form someone opened (a diagnosis, an applicant) stays open;
+    // an edit form holding a conflict, or typed in, is kept.
+    if (region.querySelector("details[open], [data-hold]")) { return true; }
+    return region.hasAttribute("data-edit") && dirty(region);
+  }
+  function dirty(region) {
+    var els = region.querySelectorAll("input:not([type=hidden]):not([type=radio]), textarea, select");
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      if (el.tagName === "SELECT") {
+        for (var j = 0; j < el.options.length; j++) {
+          if (el.options[j].selected !== el.options[j].defaultSelected) { return true; }
+        }
+      } else if (el.value !== el.defaultValue) { return true; }
+    }
+    return false;
   }
   document.addEventListener("htmx:confirm", function (e) {
     var elt = e.detail.elt;
@@ -48,6 +62,8 @@
     if (busy(elt)) {
       e.preventDefault();
       elt.setAttribute("data-stale", "");
+      var notice = elt.querySelector("[data-stale-notice]");
+      if (notice) { notice.hidden = false; }
     }
   });
   function catchUp() {

@@ -524,3 +524,11 @@ func deleteReason(events []*shelter.Event) string {
 	}
 	return ""
 }
+
+// orEmpty shows "(empty)" for an empty value.
+func orEmpty(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "(empty)"
+	}
+	return s
+}

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/a-h/templ"
@@ -12,7 +13,16 @@ import (
 // text so a rejected form shows it again, with the problems per field.
 type PetForm struct {
 	Name, Species, AgeMonths, Notes string
-	Intake                          IntakeForm
+	// FeedingHours is the pet's own feeding interval in hours ("" for the
+	// shelter's default).
+	FeedingHours string
+	Intake       IntakeForm
+	// Base holds the values the edit form was opened with (field → value):
+	// a save changes only what the user changed since, and a field someone
+	// else changed meanwhile becomes a conflict.
+	Base map[string]string
+	// Conflicts are the fields both the user and someone else changed.
+	Conflicts []Conflict
 	// Errors maps a field ("name", "species", "ageMonths", "notes") to
 	// its problem.
 	Errors map[string]string
@@ -23,10 +33,43 @@ func (f PetForm) Err(field string) string { return f.Errors[field] }
 
 // FormFromPet fills a form with a pet's current values.
 func FormFromPet(p *shelter.Pet) PetForm {
-	return PetForm{Name: p.Name, Species: string(p.Species), AgeMonths: itoa(p.AgeMonths), Notes: p.Notes,
+	f := PetForm{Name: p.Name, Species: string(p.Species), AgeMonths: itoa(p.AgeMonths), Notes: p.Notes,
 		Intake: IntakeForm{Sex: string(p.Sex), Breed: p.Breed, Color: p.Color, Microchip: p.Microchip,
 			Location: p.Location, IntakeType: string(p.IntakeType)}}
+	if p.OwnFeedingInterval {
+		f.FeedingHours = strconv.FormatFloat(float64(p.FeedingIntervalMinutes)/60, 'f', -1, 64)
+	}
+	f.Base = f.Values()
+	return f
 }
+
+// EditFields are the edit form's fields, in order, with their labels.
+var EditFields = []struct{ Name, Label string }{
+	{"name", "Name"}, {"species", "Species"}, {"ageMonths", "Age in months"}, {"notes", "Notes"},
+	{"feedingHours", "Feeding interval (hours)"},
+	{"sex", "Sex"}, {"breed", "Breed"}, {"color", "Colour"}, {"microchip", "Microchip"},
+	{"location", "Location"}, {"intakeType", "Intake type"},
+}
+
+// Values are the form's values by field name (EditFields).
+func (f PetForm) Values() map[string]string {
+	return map[string]string{
+		"name": f.Name, "species": f.Species, "ageMonths": f.AgeMonths, "notes": f.Notes, "feedingHours": f.FeedingHours,
+		"sex": f.Intake.Sex, "breed": f.Intake.Breed, "color": f.Intake.Color, "microchip": f.Intake.Microchip,
+		"location": f.Intake.Location, "intakeType": f.Intake.IntakeType,
+	}
+}
+
+// Conflict is one field of the edit form that the user and someone else
+// both changed since the form was opened: the user chooses.
+type Conflict struct {
+	Field, Label string
+	Mine, Theirs string
+}
+
+// Holding reports whether the form holds work a live refresh must not
+// replace (a conflict to resolve).
+func (f PetForm) Holding() bool { return len(f.Conflicts) > 0 }
 
 // IntakeForm is the intake part of the add and edit forms, as typed.
 type IntakeForm struct {

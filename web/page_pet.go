@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -156,7 +158,13 @@ func (s *Server) handlePagePetFed(c echo.Context) error {
 }
 
 // handlePagePetEdit saves the edit form; with problems it shows the form
-// again with them.
+// again with them. The form carries the values it was opened with (its
+// base): a field the user left alone takes the pet's current value (a
+// colleague's change, a profile or a feeding merges in), a field only the
+// user changed is written, and a field both changed since is a conflict the
+// user resolves in a panel showing both values. The write is made against
+// the version read (If-Match inside), so a change landing in between is
+// merged again rather than overwritten.
 func (s *Server) handlePagePetEdit(c echo.Context) error {
 	o, err := origin(c, dashboardNamespace)
 	if err != nil {
@@ -164,25 +172,88 @@ func (s *Server) handlePagePetEdit(c echo.Context) error {
 	}
 	id := c.Param("id")
 	ctx := c.Request().Context()
-	form, fields, bad := petForm(c, true)
-	var problems []shelter.FieldError
-	status := http.StatusBadRequest
-	if len(bad) > 0 {
-		problems = append(bad, checkForm(fields, true)...)
-	} else {
-		p, _, err := s.pets.UpdatePet(ctx, o, id, fields, nil)
+	mine, _, _ := petForm(c, true)
+	mineVals := mine.Values()
+	for attempt := 0; ; attempt++ {
+		cur, err := s.pets.FindPetByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		theirs := views.FormFromPet(cur)
+		merged, conflicts := mergeEdit(c, mineVals, theirs.Values())
+		if len(conflicts) > 0 {
+			// The form shows the user's value where they clash, the merged
+			// one elsewhere, over the pet as it now is.
+			shown := maps.Clone(merged)
+			for _, cf := range conflicts {
+				shown[cf.Field] = cf.Mine
+			}
+			form, _, _ := petFormFrom(func(k string) string { return shown[k] }, true)
+			form.Base, form.Conflicts = theirs.Base, conflicts
+			return s.renderEditForm(c, id, http.StatusConflict, form)
+		}
+		form, fields, bad := petFormFrom(func(k string) string { return merged[k] }, true)
+		form.Base = theirs.Base
+		if len(bad) > 0 {
+			return s.renderEditForm(c, id, http.StatusBadRequest, withErrors(form, append(bad, checkForm(fields, true)...)))
+		}
+		p, _, err := s.pets.UpdatePetWith(ctx, o, id, shelter.PetUpdate{Fields: fields, IfVersion: cur.Version})
+		if shelter.ErrorCode(err) == shelter.EPRECONDITION && attempt < 3 {
+			continue // changed between the read and the write: merge again
+		}
 		if err == nil {
 			if isHTMX(c) {
-				return Render(c, http.StatusOK, views.Saved(p.ID, views.FormFromPet(p)))
+				return Render(c, http.StatusOK, views.Saved(p.ID, views.FormFromPet(p), p.Name))
 			}
 			return c.Redirect(http.StatusSeeOther, views.PetURL(p.ID))
 		}
-		if problems = shelter.ErrorFields(err); !formProblem(err) || len(problems) == 0 {
+		problems := shelter.ErrorFields(err)
+		if !formProblem(err) || len(problems) == 0 {
 			return err
 		}
-		status = codeStatus(err)
+		return s.renderEditForm(c, id, codeStatus(err), withErrors(form, problems))
 	}
-	form = withErrors(form, problems)
+}
+
+// sameValue compares two values of a form field as a person would: line
+// endings and surrounding space do not count.
+func sameValue(a, b string) bool {
+	norm := func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
+	return norm(a) == norm(b)
+}
+
+// mergeEdit merges the user's form (mine) with the pet as it is (theirs)
+// over the values the form was opened with (orig_*). A choice made in a
+// conflict panel (choice_*) settles its field.
+func mergeEdit(c echo.Context, mine, theirs map[string]string) (map[string]string, []views.Conflict) {
+	merged := map[string]string{}
+	var conflicts []views.Conflict
+	for _, f := range views.EditFields {
+		k := f.Name
+		base, hasBase := c.Request().PostForm["orig_"+k]
+		b := theirs[k]
+		if hasBase {
+			b = base[0]
+		}
+		switch {
+		case c.FormValue("choice_"+k) == "theirs":
+			merged[k] = theirs[k]
+		case c.FormValue("choice_"+k) == "mine":
+			merged[k] = mine[k]
+		case sameValue(mine[k], b): // left alone: whatever it is now
+			merged[k] = theirs[k]
+		case sameValue(theirs[k], b), sameValue(theirs[k], mine[k]): // only mine changed
+			merged[k] = mine[k]
+		default:
+			conflicts = append(conflicts, views.Conflict{Field: k, Label: f.Label, Mine: mine[k], Theirs: theirs[k]})
+		}
+	}
+	return merged, conflicts
+}
+
+// renderEditForm answers an edit that was not saved: the form again (a
+// fragment to htmx, the whole page otherwise).
+func (s *Server) renderEditForm(c echo.Context, id string, status int, form views.PetForm) error {
 	if isHTMX(c) {
 		return Render(c, status, views.EditForm(id, form))
 	}
@@ -192,6 +263,19 @@ func (s *Server) handlePagePetEdit(c echo.Context) error {
 	}
 	d.Edit = form
 	return Render(c, status, views.PetPage(s.layout(d.Pet.Name, views.NavNone), d))
+}
+
+// handlePagePetEditForm is the edit form alone, fresh, for the live
+// refresh of an untouched form.
+func (s *Server) handlePagePetEditForm(c echo.Context) error {
+	p, err := s.pets.FindPetByID(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if p.Deleted() {
+		return c.NoContent(http.StatusNoContent)
+	}
+	return Render(c, http.StatusOK, views.EditLive(p.ID, views.FormFromPet(p)))
 }
 
 // handlePagePetDelete soft-deletes a pet with the reason the page asked

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,14 +42,20 @@ func fieldLabel(f string) string {
 // fields to store, and the problems found before the domain's validation
 // (an age that is not a number; on edit, a species left unchosen).
 func petForm(c echo.Context, edit bool) (views.PetForm, shelter.PetFields, []shelter.FieldError) {
+	return petFormFrom(c.FormValue, edit)
+}
+
+// petFormFrom reads the add or edit form's fields through get.
+func petFormFrom(get func(string) string, edit bool) (views.PetForm, shelter.PetFields, []shelter.FieldError) {
 	form := views.PetForm{
-		Name:      c.FormValue("name"),
-		Species:   c.FormValue("species"),
-		AgeMonths: strings.TrimSpace(c.FormValue("ageMonths")),
-		Notes:     c.FormValue("notes"),
+		Name:         get("name"),
+		Species:      get("species"),
+		AgeMonths:    strings.TrimSpace(get("ageMonths")),
+		Notes:        get("notes"),
+		FeedingHours: strings.TrimSpace(get("feedingHours")),
 		Intake: views.IntakeForm{
-			Sex: c.FormValue("sex"), Breed: c.FormValue("breed"), Color: c.FormValue("color"),
-			Microchip: c.FormValue("microchip"), Location: c.FormValue("location"), IntakeType: c.FormValue("intakeType"),
+			Sex: get("sex"), Breed: get("breed"), Color: get("color"),
+			Microchip: get("microchip"), Location: get("location"), IntakeType: get("intakeType"),
 		},
 	}
 	var (
@@ -73,8 +80,19 @@ func petForm(c echo.Context, edit bool) (views.PetForm, shelter.PetFields, []she
 	} else if edit {
 		bad = append(bad, shelter.FieldError{Field: "ageMonths", Message: "is required"})
 	}
-	notes := form.Notes
+	notes := strings.ReplaceAll(form.Notes, "\r\n", "\n")
 	f.Notes = &notes
+	if form.FeedingHours != "" {
+		h, err := strconv.ParseFloat(strings.Replace(form.FeedingHours, ",", ".", 1), 64)
+		if m := int(math.Round(h * 60)); err != nil || math.IsNaN(h) || (m != 0 && (m < shelter.MinFeedingIntervalMinutes || m > shelter.MaxFeedingIntervalMinutes)) {
+			bad = append(bad, shelter.FieldError{Field: "feedingIntervalMinutes", Message: "must be a number of hours from 0.5 to 168, or empty for the shelter's default"})
+		} else {
+			f.FeedingIntervalMinutes = &m
+		}
+	} else if edit {
+		zero := 0
+		f.FeedingIntervalMinutes = &zero
+	}
 	in := form.Intake
 	sex, it := shelter.Sex(in.Sex), shelter.IntakeType(in.IntakeType)
 	f.Intake = shelter.IntakeFields{Sex: &sex, Breed: &in.Breed, Color: &in.Color, Microchip: &in.Microchip, Location: &in.Location, IntakeType: &it}

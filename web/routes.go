@@ -58,6 +58,7 @@ func (s *Server) routes() {
 	e.POST("/pets/:id/fed", s.handlePagePetFed)
 	e.GET("/pets/:id/card", s.handlePagePetCard)
 	e.POST("/pets/:id/edit", s.handlePagePetEdit)
+	e.GET("/pets/:id/edit", s.handlePagePetEditForm)
 	e.POST("/pets/:id/delete", s.handlePagePetDelete)
 	e.POST("/pets/:id/restore", s.handlePagePetRestore)
 	e.POST("/pets/:id/profile", s.handlePagePetProfile)

@@ -178,3 +178,77 @@ func (s *session) focusInside(selector string) {
 	s.t.Helper()
 	s.must(expect.Locator(s.page.Locator(selector + " :focus")).ToHaveCount(1))
 }
+
+// TestTwoBrowserConflict: two colleagues edit one pet in two browsers.
+// What only one changed merges; what both changed is shown side by side
+// to the one saving second, who chooses; nothing is lost.
+func TestTwoBrowserConflict(t *testing.T) {
+	s := start(t)
+	s.withAxe()
+	id := s.createPet("Biscuit", "dog", 30)
+	s.open("/pets/" + id)
+	s.waitStatus("in_quarantine")
+
+	// The second browser: its own context and sign-in.
+	other, err := browser.NewContext(playwright.BrowserNewContextOptions{
+		Viewport: &playwright.Size{Width: desktopWidth, Height: desktopHeight}, Locale: playwright.String("en-GB")})
+	s.must(err)
+	t.Cleanup(func() { other.Close() })
+	b, err := other.NewPage()
+	s.must(err)
+	b.SetDefaultTimeout(5000)
+	_, err = b.Goto(s.app.URL + "/login")
+	s.must(err)
+	s.must(b.GetByTestId("login-email").Fill(s.app.AdminEmail))
+	s.must(b.GetByTestId("login-password").Fill(s.app.AdminPassword))
+	s.must(b.GetByTestId("login-submit").Click())
+	s.must(expect.Locator(b.GetByTestId("signed-in-as")).ToBeVisible())
+	_, err = b.Goto(s.app.URL + "/pets/" + id)
+	s.must(err)
+
+	// B starts typing: a new age and its own notes.
+	s.must(b.GetByTestId("field-age").Fill("31"))
+	s.must(b.GetByTestId("field-notes").Fill("Loves other dogs"))
+	// A saves first: notes and a feeding interval.
+	s.must(s.id("field-notes").Fill("Shy with other dogs.\nWalk alone."))
+	s.must(s.id("field-feeding-hours").Fill("8"))
+	s.must(s.id("save").Click())
+	s.must(expect.Locator(s.id("toasts")).ToContainText("Biscuit: changes saved"))
+	s.must(expect.Locator(s.id("notes")).ToHaveText("Shy with other dogs.\nWalk alone."))
+
+	// B's form was left alone, with a notice; its typing is intact.
+	s.must(expect.Locator(b.GetByTestId("stale-notice")).ToBeVisible())
+	s.must(expect.Locator(b.GetByTestId("field-notes")).ToHaveValue("Loves other dogs"))
+	// B saves: the notes clash, the age and the interval do not.
+	s.must(b.GetByTestId("save").Click())
+	panel := b.GetByTestId("conflict-panel")
+	s.must(expect.Locator(panel).ToBeVisible())
+	s.must(expect.Locator(panel.GetByTestId("conflict-notes")).ToContainText("Loves other dogs"))
+	s.must(expect.Locator(panel.GetByTestId("conflict-notes")).ToContainText("Shy with other dogs."))
+	s.must(expect.Locator(panel.GetByTestId("conflict-ageMonths")).ToHaveCount(0))
+	_, err = b.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(screenshotDir + "/" + t.Name() + "-conflict-desktop.png"), FullPage: playwright.Bool(true)})
+	s.must(err)
+	var p struct {
+		Notes                  string
+		AgeMonths              int
+		FeedingIntervalMinutes int
+	}
+	s.api("GET", "/api/pets/"+id, nil, &p)
+	if p.Notes != "Shy with other dogs.\nWalk alone." || p.AgeMonths != 30 {
+		t.Fatalf("the conflicting save wrote something: %+v", p)
+	}
+	// B keeps A's notes after reading them, and saves: its age is written,
+	// A's notes and interval stay.
+	s.must(panel.GetByTestId("keep-theirs-notes").Check())
+	s.must(b.GetByTestId("save").Click())
+	s.must(expect.Locator(b.GetByTestId("conflict-panel")).ToHaveCount(0))
+	s.must(expect.Locator(b.GetByTestId("toasts")).ToContainText("Biscuit: changes saved"))
+	s.api("GET", "/api/pets/"+id, nil, &p)
+	if p.Notes != "Shy with other dogs.\nWalk alone." || p.AgeMonths != 31 || p.FeedingIntervalMinutes != 480 {
+		t.Fatalf("after the merge: %+v", p)
+	}
+	// A's untouched form refreshed live with B's age.
+	s.must(expect.Locator(s.id("field-age")).ToHaveValue("31"))
+	s.shot("merged")
+	s.axe("pet page after a merge")
+}
