@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -97,6 +98,9 @@ type Observer interface {
 
 // Server is the HTTP server of the API and the dashboard.
 type Server struct {
+	// writesInFlight counts the write requests being served (shedWrites).
+	writesInFlight atomic.Int64
+
 	echo     *echo.Echo
 	pets     shelter.PetService
 	events   shelter.EventService
@@ -168,6 +172,7 @@ func New(d Deps) *Server {
 		s.log.Error("panic in handler", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
 		return err
 	}}))
+	e.Use(shedWrites(MaxWritesInFlight, &s.writesInFlight))
 	e.Use(bodyLimit()) // MaxBodyBytes; a photo upload maxUploadBody
 	e.Use(identityEncodingOnly)
 	// Security headers on every answer, then who is asking (and may they),
