@@ -125,3 +125,22 @@ func TestExportURLFollowsTheFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestJobsPageShowsTheBackupSchedule: with scheduled backups on, the Jobs
+// page says when the next one runs; without, it says nothing of them.
+func TestJobsPageShowsTheBackupSchedule(t *testing.T) {
+	next := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		d    JobsData
+		want bool
+	}{{JobsData{Backups: true, NextBackup: next}, true}, {JobsData{}, false}} {
+		var b strings.Builder
+		if err := JobsLive(tc.d).Render(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Contains(b.String(), `data-testid="next-backup"`)
+		if got != tc.want || (tc.want && !strings.Contains(b.String(), "2026-12-02T03:00:00Z")) {
+			t.Errorf("backups %v: shown %v\n%s", tc.d.Backups, got, b.String())
+		}
+	}
+}
