@@ -487,6 +487,24 @@ func TestMetricsScrape(t *testing.T) {
 			t.Errorf("no request counted by its route pattern")
 		}
 	}
+	app.Stop(10 * time.Second)
+
+	// METRICS_ADDR: its own listener, without authentication, and no
+	// /metrics on the app's port.
+	maddr := "127.0.0.1:" + strconv.Itoa(testapp.FreePort(t))
+	app = testapp.Start(t, testapp.Options{Env: []string{"METRICS_ADDR=" + maddr}})
+	res, err := http.Get("http://" + maddr + "/metrics")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("/metrics on METRICS_ADDR: %v %v", res, err)
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	if _, err := parser.TextToMetricFamilies(res.Body); err != nil {
+		t.Errorf("parse: %v", err)
+	}
+	res.Body.Close()
+	if res, err := app.Client().Get(app.URL + "/metrics"); err != nil || res.StatusCode != 404 {
+		t.Errorf("/metrics on the app's port with METRICS_ADDR set: %v %v", res, err)
+	}
 }
 
 // /readyz answers 200 once the server runs and 503 while it drains at
