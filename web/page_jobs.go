@@ -76,6 +76,9 @@ func (s *Server) jobsData(c echo.Context) (views.JobsData, error) {
 			d.NextBackup = next
 		}
 	}
+	if s.aiStatus != nil {
+		d.AIOutage = s.aiStatus()
+	}
 	return d, nil
 }
 

@@ -58,6 +58,9 @@ type Deps struct {
 	// /api/reaper/run and the Jobs page's button); give it the reaper the
 	// schedule runs, so that runs never overlap. Nil: those answer 501.
 	Reaper ReaperRunner
+	// AIStatus describes an outage of the AI model for the Jobs page (""
+	// when there is none); nil: never.
+	AIStatus func() string
 	// StreamHeartbeat is how often an idle live stream sends a heartbeat
 	// and checks that its session or token is still valid (default 25s).
 	StreamHeartbeat time.Duration
@@ -120,6 +123,7 @@ type Server struct {
 	heartbeat  time.Duration
 
 	accounts Accounts
+	aiStatus func() string
 
 	// Operations.
 	observer     Observer
@@ -142,6 +146,7 @@ func New(d Deps) *Server {
 	}
 	s.live, s.purgeAfter, s.jobs, s.profiles, s.now = d.Live, d.PurgeAfter, d.Jobs, d.Profiles, d.Now
 	s.accounts, s.reap, s.heartbeat = d.Accounts, d.Reaper, d.StreamHeartbeat
+	s.aiStatus = d.AIStatus
 	s.observer, s.metrics, s.metricsToken, s.accessLog, s.ready, s.version = d.Observer, d.Metrics, d.MetricsToken, d.AccessLog, d.Ready, d.Version
 	if s.feedings = d.Feedings; s.feedings == nil {
 		s.feedings, _ = d.Pets.(shelter.FeedingService)

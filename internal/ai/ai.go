@@ -49,10 +49,16 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives the one line that says whether AI is on.
 	Logger *slog.Logger
+	// BreakerThreshold is how many consecutive timeouts, 5xx or failed
+	// connections open the circuit breaker (default 5); BreakerCooldown is
+	// how long the model is then left alone (default 1m).
+	BreakerThreshold int
+	BreakerCooldown  time.Duration
 }
 
-// New returns the OpenAI-backed Describer, or Off when there is no API key.
-// It logs one line saying which.
+// New returns the OpenAI-backed Describer behind a circuit breaker
+// (*Breaker), or Off when there is no API key. It logs one line saying
+// which.
 func New(c Config) Describer {
 	log := c.Logger
 	if log == nil {
@@ -68,7 +74,7 @@ func New(c Config) Describer {
 		base = "OpenAI"
 	}
 	log.Info("🤖 AI profile enrichment is on", "model", cl.model, "baseURL", base, "timeout", cl.timeout, "concurrency", cap(cl.sem))
-	return cl
+	return NewBreaker(cl, c.BreakerThreshold, c.BreakerCooldown, log)
 }
 
 // Off is the Describer used when AI is switched off: DescribePet answers

@@ -35,3 +35,25 @@ func (o observed) DescribePet(ctx context.Context, p shelter.Pet) (shelter.Profi
 	}
 	return pr, err
 }
+
+// DescribePetPhoto observes a call with a photo; a Describer that cannot
+// look at photos is asked without it.
+func (o observed) DescribePetPhoto(ctx context.Context, p shelter.Pet, photo []byte) (shelter.Profile, error) {
+	pd, ok := o.Describer.(interface {
+		DescribePetPhoto(ctx context.Context, p shelter.Pet, jpeg []byte) (shelter.Profile, error)
+	})
+	if !ok {
+		return o.DescribePet(ctx, p)
+	}
+	pr, err := pd.DescribePetPhoto(ctx, p, photo)
+	var e *Error
+	switch {
+	case err == nil:
+		o.f("ok")
+	case errors.As(err, &e):
+		o.f(e.Kind)
+	default:
+		o.f("canceled")
+	}
+	return pr, err
+}

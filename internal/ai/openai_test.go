@@ -237,8 +237,10 @@ func TestNewWithKeyIsOn(t *testing.T) {
 	srv := aitest.NewServer(t, aitest.Options{Model: "llama3.2"})
 	var logs strings.Builder
 	d := ai.New(ai.Config{APIKey: aitest.Key, BaseURL: srv.BaseURL(), Model: "llama3.2", Logger: newLogger(&logs)})
-	if _, ok := d.(*ai.Client); !ok {
-		t.Fatalf("New with a key = %T, want *ai.Client", d)
+	if b, ok := d.(*ai.Breaker); !ok {
+		t.Fatalf("New with a key = %T, want *ai.Breaker", d)
+	} else if _, ok := b.Describer.(*ai.Client); !ok {
+		t.Fatalf("New with a key: a breaker around %T, want *ai.Client", b.Describer)
 	}
 	if _, err := d.DescribePet(context.Background(), luna); err != nil {
 		t.Fatalf("DescribePet: %v", err)

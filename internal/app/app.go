@@ -72,6 +72,8 @@ type App struct {
 	setup   string // the first-run setup secret, when there is no account yet
 	ready   atomic.Bool
 
+	aiStatus func() string // the AI breaker's outage, for the Jobs page
+
 	listening chan struct{}
 	baseURL   string
 }
@@ -127,7 +129,7 @@ func (a *App) wire(ctx context.Context, build BuildInfo) error {
 		}
 	}
 	reaper := newReaper(st, cfg, log)
-	d := web.Deps{Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter, Jobs: st, Profiles: st, Photos: st, Public: st, Inquiries: st,
+	d := web.Deps{AIStatus: a.outage, Pets: st, Events: st, DB: st, Logger: log, Live: live, PurgeAfter: cfg.PurgeAfter, Jobs: st, Profiles: st, Photos: st, Public: st, Inquiries: st,
 		Site:     web.PublicSite{Enabled: cfg.Public.Enabled, ShelterName: cfg.Public.ShelterName, ShelterContact: cfg.Public.ShelterContact},
 		Accounts: accounts, TrustProxy: cfg.Auth.TrustProxyHeaders, Reaper: reaper,
 		Observer: a.metrics, AccessLog: cfg.Ops.AccessLog, Ready: a.ready.Load, Version: build.Short()}
@@ -148,8 +150,22 @@ func (a *App) wire(ctx context.Context, build BuildInfo) error {
 
 	// AI profile enrichment (OpenAI or a compatible server, or the
 	// fallback at once when OPENAI_API_KEY is not set: ai.New says which).
-	describer := ai.Observed(ai.New(ai.Config{APIKey: cfg.AI.APIKey, BaseURL: cfg.AI.BaseURL, Model: cfg.AI.Model,
-		Timeout: cfg.AI.Timeout, Concurrency: cfg.AI.Concurrency, Logger: log}), a.metrics.ObserveAICall)
+	model := ai.New(ai.Config{APIKey: cfg.AI.APIKey, BaseURL: cfg.AI.BaseURL, Model: cfg.AI.Model,
+		Timeout: cfg.AI.Timeout, Concurrency: cfg.AI.Concurrency, Logger: log})
+	if b, ok := model.(*ai.Breaker); ok {
+		// After an outage, the pets that got the fallback because of it
+		// are enriched again; the Jobs page says while it lasts.
+		b.OnRecover(func() {
+			n, err := st.RequeueOutageFallbacks(context.Background())
+			if err != nil {
+				log.Error("❌ queue the enrichment of the outage's fallback profiles", "err", err)
+			} else if n > 0 {
+				log.Info("🤖 Pets that got the fallback profile during the AI outage are enriched again", "count", n)
+			}
+		})
+		a.aiStatus = b.Status
+	}
+	describer := ai.Observed(model, a.metrics.ObserveAICall)
 	// The job runners (workers.go): one per pool, each with the workers
 	// of the kinds shelter.JobKinds puts in it.
 	a.pools = pools(cfg)
@@ -166,6 +182,14 @@ func (a *App) wire(ctx context.Context, build BuildInfo) error {
 		a.runners = append(a.runners, r)
 	}
 	return nil
+}
+
+// outage describes an outage of the AI model, "" when there is none.
+func (a *App) outage() string {
+	if a.aiStatus == nil {
+		return ""
+	}
+	return a.aiStatus()
 }
 
 // Listening is closed once the server listens; BaseURL is then its

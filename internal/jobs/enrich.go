@@ -137,6 +137,20 @@ func (w *EnrichProfile) Work(ctx context.Context, job *shelter.Job) error {
 		if retry && r.RetryAfter() > 0 {
 			data["retryAfterMs"] = r.RetryAfter().Milliseconds()
 		}
+		var down interface{ ModelDown() bool }
+		if errors.As(err, &down) && down.ModelDown() && !willRetry {
+			// The fallback is written only because the model is down: the
+			// pet is enriched again once it answers (RequeueOutageFallbacks).
+			data["reason"] = shelter.ReasonAIOutage
+		}
+		var skipped interface{ Outage() bool }
+		if errors.As(err, &skipped) && skipped.Outage() {
+			// The breaker said the outage once; one line per pet at info.
+			log.Info("🤖 AI Profile Enrichment: fallback during the model's outage", "petId", pet.ID, "jobId", job.ID)
+			failed = append(failed, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentFailed),
+				PetID: pet.ID, Actor: o.Actor, Data: jsonObject(data)})
+			return w.writeProfile(ctx, log, job, o, pet, w.AI.FallbackProfile(*pet), start, failed)
+		}
 		ev := &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentFailed),
 			PetID: pet.ID, Actor: o.Actor, Data: jsonObject(data)}
 		log.Error("❌ AI Profile Enrichment failed", "petId", pet.ID, "error", err.Error(), "attempt", job.Attempts,
@@ -153,6 +167,12 @@ func (w *EnrichProfile) Work(ctx context.Context, job *shelter.Job) error {
 		failed = append(failed, ev)
 		profile = w.AI.FallbackProfile(*pet)
 	}
+	return w.writeProfile(ctx, log, job, o, pet, profile, start, failed)
+}
+
+// writeProfile writes the profile with the events, and completes the job.
+func (w *EnrichProfile) writeProfile(ctx context.Context, log *slog.Logger, job *shelter.Job, o shelter.Origin, pet *shelter.Pet,
+	profile shelter.Profile, start time.Time, failed []*shelter.Event) error {
 	written, err := w.Store.SetProfile(ctx, job.ID, o, pet.ID, profile, failed...)
 	if err != nil {
 		return err

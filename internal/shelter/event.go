@@ -42,8 +42,13 @@ const (
 	EventProfileEnrichmentStarted   = "profile_enrichment_started"
 	EventProfileEnrichmentCompleted = "profile_enrichment_completed"
 	EventProfileEnrichmentFailed    = "profile_enrichment_failed"
-	EventReaperCompleted            = "reaper.completed"
-	EventPetImported                = "pet.imported"
+
+	// ReasonAIOutage is the reason of a profile_enrichment_failed event
+	// whose fallback profile was written only because the model was down:
+	// the pet is enriched again when the model answers.
+	ReasonAIOutage       = "ai_outage"
+	EventReaperCompleted = "reaper.completed"
+	EventPetImported     = "pet.imported"
 )
 
 // EventType joins a namespace and an event name.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 
 	"github.com/petstore/petstore/internal/shelter"
 )
@@ -117,4 +118,46 @@ func (s *Store) enqueueEnrichmentTx(ctx context.Context, tx *txn, o shelter.Orig
 		return 0, false, err
 	}
 	return jobID, true, nil
+}
+
+// RequeueOutageFallbacks queues an enrichment again for every pet whose
+// profile is the fallback written only because the AI model was down (its
+// latest failed enrichment has reason ai_outage) and that has none queued
+// or running: called when the model answers again. It returns how many.
+func (s *Store) RequeueOutageFallbacks(ctx context.Context) (int, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT p.id FROM pets p
+		WHERE p.status != 'deleted' AND json_extract(p.profile, '$.source') = ?1
+		AND (SELECT json_extract(e.data, '$.reason') FROM events e INDEXED BY events_pet
+			WHERE e.pet_id = p.id AND e.type LIKE '%.' || ?2 ORDER BY e.id DESC LIMIT 1) = ?3
+		AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.pet_id = p.id AND j.kind = ?4 AND j.state IN ('queued', 'running'))`,
+		shelter.ProfileSourceFallback, shelter.EventProfileEnrichmentFailed, shelter.ReasonAIOutage, shelter.JobEnrichProfile)
+	if err != nil {
+		return 0, dbErr("find outage fallbacks", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, dbErr("find outage fallbacks", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return 0, dbErrOrNil("find outage fallbacks", err)
+	}
+	o := shelter.Origin{Namespace: shelter.NamespaceSystem, Actor: shelter.ActorSystem}
+	err = s.inTx(ctx, func(tx *txn) error {
+		for _, id := range ids {
+			if _, err := s.enqueueTx(ctx, tx, o, shelter.JobEnrichProfile, strconv.FormatInt(id, 10), map[string]string{"reason": shelter.ReasonAIOutage}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(ids), nil
 }

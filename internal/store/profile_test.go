@@ -210,3 +210,42 @@ func BenchmarkSetProfile(b *testing.B) {
 		}
 	}
 }
+
+// After an AI outage, the pets whose fallback was written only because the
+// model was down get an enrichment queued again, once; the others do not.
+func TestRequeueOutageFallbacks(t *testing.T) {
+	s := storetest.Open(t, store.Options{CreateJobs: []string{}})
+	mk := func(name string) string {
+		p, err := s.CreatePet(ctx, origin, fields(name, shelter.SpeciesCat, 3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.ID
+	}
+	outage, badReply, model := mk("Outage"), mk("BadReply"), mk("Model")
+	failedEvent := func(id, data string) *shelter.Event {
+		return &shelter.Event{Namespace: "ts", Type: "ts." + shelter.EventProfileEnrichmentFailed, PetID: id, Actor: shelter.ActorSystem, Data: json.RawMessage(data)}
+	}
+	for _, w := range []struct {
+		id, source, data string
+	}{
+		{outage, shelter.ProfileSourceFallback, `{"error":"timeout","reason":"ai_outage"}`},
+		{badReply, shelter.ProfileSourceFallback, `{"error":"bad reply"}`},
+		{model, shelter.ProfileSourceAI, `{"error":"timeout","reason":"ai_outage"}`},
+	} {
+		if _, err := s.SetProfile(ctx, 0, enrichOrigin, w.id, testProfile("Bio.", w.source), failedEvent(w.id, w.data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.RequeueOutageFallbacks(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("requeued %d: %v, want 1", n, err)
+	}
+	js, err := s.FindJobs(ctx, shelter.JobFilter{PetID: outage, Kind: shelter.JobEnrichProfile})
+	if err != nil || len(js) != 1 || !strings.Contains(string(js[0].Args), "ai_outage") {
+		t.Fatalf("jobs of the outage's pet: %+v %v", js, err)
+	}
+	if n, err := s.RequeueOutageFallbacks(ctx); err != nil || n != 0 {
+		t.Fatalf("second call requeued %d: %v, want 0 (one is queued)", n, err)
+	}
+}
