@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,7 +16,8 @@ import (
 func (s *Server) withInquiryCount(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		if s.inquiries != nil && req.Method == http.MethodGet && principal(c) != nil && !isAPIRequest(c) {
+		wantsHTML := isHTMX(c) || strings.Contains(req.Header.Get(echo.HeaderAccept), "text/html")
+		if s.inquiries != nil && req.Method == http.MethodGet && wantsHTML && principal(c) != nil && !isAPIRequest(c) {
 			if n, err := s.inquiries.CountOpenInquiries(req.Context()); err == nil {
 				c.SetRequest(req.WithContext(views.WithOpenInquiries(req.Context(), n)))
 			}
