@@ -358,6 +358,21 @@ func TestImportOriginalFile(t *testing.T) {
 	if id, ok := createPet(c, app.URL, "api", 1); !ok || id != "8" {
 		t.Errorf("the next pet after the original's seq 7: %q", id)
 	}
+
+	// Our own JSON export imports into another database.
+	res, err = c.Get(app.URL + "/api/pets/export?format=json")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("export: %v %v", res, err)
+	}
+	export, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	exported := filepath.Join(dir, "export.json")
+	os.WriteFile(exported, export, 0o600)
+	other := filepath.Join(t.TempDir(), "other.db")
+	out, errOut, code = petstore(t, dir, []string{"DB_PATH=" + other}, "", "import", exported)
+	if code != 0 || !strings.Contains(out, "Imported 3 pets") || !strings.Contains(out, "a Petstore JSON export") {
+		t.Errorf("import of our export: exit %d\n%s%s", code, out, errOut)
+	}
 }
 
 // vmHWM is the peak resident memory of a process, in KiB.
