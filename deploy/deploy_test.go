@@ -2,7 +2,10 @@ package deploy
 
 import (
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -156,5 +159,34 @@ func TestMakeHelp(t *testing.T) {
 	}
 	if !strings.Contains(mk, "exec ./$(BIN)") {
 		t.Error("make run should exec the binary so that Ctrl-C ends it without a make error")
+	}
+}
+
+// TestSystemdUnitVerifies runs systemd's own checker on the unit when the
+// machine has it (ExecStart pointed at /bin/true: the binary is not
+// installed here), and its security score.
+func TestSystemdUnitVerifies(t *testing.T) {
+	sa, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("no systemd-analyze")
+	}
+	unit := strings.Replace(read(t, "petstore.service"), "ExecStart=/usr/local/bin/petstore serve", "ExecStart=/bin/true serve", 1)
+	path := filepath.Join(t.TempDir(), "petstore.service")
+	if err := os.WriteFile(path, []byte(unit), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(sa, "verify", "--man=no", path).CombinedOutput(); err != nil || len(out) > 0 {
+		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
+	}
+	out, err := exec.Command(sa, "security", "--offline=true", path).CombinedOutput()
+	if err != nil {
+		t.Skipf("systemd-analyze security: %v", err)
+	}
+	m := regexp.MustCompile(`Overall exposure level for \S+: ([0-9.]+)`).FindSubmatch(out)
+	if m == nil {
+		t.Skipf("no exposure level in:\n%s", out)
+	}
+	if level, _ := strconv.ParseFloat(string(m[1]), 64); level > 3 {
+		t.Errorf("exposure level %.1f, want at most 3 (OK)", level)
 	}
 }
