@@ -23,11 +23,13 @@ type PetExporter interface {
 
 // csvHeader is the export's header row; csvRow follows it.
 var csvHeader = []string{"id", "name", "species", "ageMonths", "status", "notes", "createdAt", "updatedAt",
-	"nextFeedingAt", "deletedAt", "purgeAt", "bio", "breedGuess", "temperamentTags", "adopterHints"}
+	"nextFeedingAt", "deletedAt", "purgeAt", "bio", "breedGuess", "temperamentTags", "adopterHints",
+	"sex", "breed", "color", "microchip", "location", "intakeType"}
 
 func csvRow(p *shelter.Pet) []string {
 	row := []string{p.ID, p.Name, string(p.Species), strconv.Itoa(p.AgeMonths), string(p.Status), p.Notes,
-		csvTime(p.CreatedAt), csvTime(p.UpdatedAt), csvTime(p.NextFeedingAt), csvTime(p.DeletedAt), csvTime(p.PurgeAt), "", "", "", ""}
+		csvTime(p.CreatedAt), csvTime(p.UpdatedAt), csvTime(p.NextFeedingAt), csvTime(p.DeletedAt), csvTime(p.PurgeAt), "", "", "", "",
+		string(p.Sex), p.Breed, p.Color, p.Microchip, p.Location, string(p.IntakeType)}
 	if pr := p.Profile; pr != nil {
 		row[11], row[12], row[13], row[14] = pr.Bio, pr.BreedGuess, strings.Join(pr.TemperamentTags, "; "), pr.AdopterHints
 	}

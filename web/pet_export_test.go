@@ -36,7 +36,7 @@ func TestPetExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1+len(names) || strings.Join(rows[0][:5], ",") != "id,name,species,ageMonths,status" {
+	if len(rows) != 1+len(names) || strings.Join(rows[0][:5], ",") != "id,name,species,ageMonths,status" || rows[0][len(rows[0])-1] != "intakeType" {
 		t.Fatalf("csv rows %q", rows)
 	}
 	wantName := map[string]string{
@@ -56,6 +56,17 @@ func TestPetExport(t *testing.T) {
 	}
 	if rows[1][4] != "deleted" || rows[1][9] == "" {
 		t.Errorf("the deleted pet: %q", rows[1])
+	}
+
+	// Intake fields are cells too, defused like the others.
+	r = a.Do(t, "POST", "/api/pets", map[string]any{"name": "Chip", "species": "other", "ageMonths": 3, "breed": "=SUM(A1)", "microchip": "985141000123456"})
+	if r.Status != 201 {
+		t.Fatalf("create with intake: %d %s", r.Status, r.Body)
+	}
+	r = a.Do(t, "GET", "/api/pets/export?q=Chip", nil)
+	rows, _ = csv.NewReader(bytes.NewReader(r.Body)).ReadAll()
+	if len(rows) != 2 || rows[1][16] != "'=SUM(A1)" || rows[1][18] != "985141000123456" {
+		t.Errorf("intake cells: %q", rows)
 	}
 
 	// The filters, and JSON.
