@@ -145,3 +145,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Checkpoint gives the WAL's space back to the disk (see db.Checkpoint).
+func (s *Store) Checkpoint(ctx context.Context) error {
+	if err := s.db.Checkpoint(ctx); err != nil {
+		return dbErr("checkpoint", err)
+	}
+	return nil
+}
