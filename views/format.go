@@ -252,6 +252,9 @@ func (q BoardQuery) ExportURL() string {
 	if q.Species != "" {
 		v.Set("species", string(q.Species))
 	}
+	if q.Location != "" {
+		v.Set("location", q.Location)
+	}
 	if q.Status != "" {
 		v.Set("status", string(q.Status))
 	} else {

@@ -119,6 +119,7 @@ func TestExportURLFollowsTheFilters(t *testing.T) {
 		{BoardQuery{Query: "bud dy", Species: shelter.SpeciesDog, Sort: shelter.SortName, Cursor: "abc"},
 			"/api/pets/export?excludeDeleted=true&format=csv&q=bud+dy&sort=name&species=dog"},
 		{BoardQuery{Status: shelter.StatusDeleted, Sort: shelter.SortAge}, "/api/pets/export?format=csv&sort=age&status=deleted"},
+		{BoardQuery{Location: "Kennel 3"}, "/api/pets/export?excludeDeleted=true&format=csv&location=Kennel+3&sort=newest"},
 	} {
 		if got := tc.q.ExportURL(); got != tc.want {
 			t.Errorf("%+v: %s, want %s", tc.q, got, tc.want)

@@ -58,8 +58,8 @@ func csvSafe(v string) string {
 }
 
 // handlePetExport answers GET /api/pets/export?format=csv|json: every pet
-// the list's filters select (status, species, q; sort id, newest, name or
-// age; excludeDeleted=true for what the board shows), streamed in batches
+// the list's filters select (status, species, feeding, q, location; sort
+// id, newest, name or age; excludeDeleted=true for what the board shows), streamed in batches
 // so that memory does not grow with the number of pets. CSV is UTF-8 with
 // a header row; JSON is an array of pets as the list serves them (and as
 // `petstore import` reads them back).
@@ -68,11 +68,11 @@ func (s *Server) handlePetExport(c echo.Context) error {
 	if !ok {
 		return shelter.Errorf(shelter.ENOTIMPLEMENTED, "Export is not available on this server")
 	}
-	q, err := apiQuery(c, "format", "status", "species", "q", "sort", "excludeDeleted")
+	q, err := apiQuery(c, "format", "status", "species", "feeding", "q", "location", "sort", "excludeDeleted")
 	if err != nil {
 		return err
 	}
-	f := shelter.PetFilter{Sort: shelter.SortID, Query: q.Get("q")}
+	f := shelter.PetFilter{Sort: shelter.SortID, Query: q.Get("q"), Location: q.Get("location")}
 	var fe []shelter.FieldError
 	if p := searchProblem(f.Query); p != nil {
 		fe = append(fe, *p)
@@ -92,6 +92,11 @@ func (s *Server) handlePetExport(c echo.Context) error {
 	if v := q.Get("species"); v != "" {
 		if f.Species = shelter.Species(v); !f.Species.Valid() {
 			fe = append(fe, shelter.FieldError{Field: "species", Message: shelter.SpeciesMessage})
+		}
+	}
+	if v := q.Get("feeding"); v != "" {
+		if f.Feeding = shelter.FeedingState(v); f.Feeding != shelter.FeedingDue && f.Feeding != shelter.FeedingOverdue {
+			fe = append(fe, shelter.FieldError{Field: "feeding", Message: "must be due or overdue"})
 		}
 	}
 	if v := q.Get("sort"); v != "" {

@@ -68,6 +68,17 @@ func TestPetExport(t *testing.T) {
 	if len(rows) != 2 || rows[1][16] != "'=SUM(A1)" || rows[1][18] != "985141000123456" {
 		t.Errorf("intake cells: %q", rows)
 	}
+	// The list's other filters: location, the exact microchip, feeding.
+	a.Do(t, "PUT", "/api/pets/"+rows[1][0], map[string]any{"location": "Kennel 3"})
+	for _, q := range []string{"location=kennel%203", "q=985141000123456"} {
+		r = a.Do(t, "GET", "/api/pets/export?"+q, nil)
+		if got, _ := csv.NewReader(bytes.NewReader(r.Body)).ReadAll(); r.Status != 200 || len(got) != 2 || got[1][1] != "Chip" {
+			t.Errorf("export?%s: %d %q", q, r.Status, got)
+		}
+	}
+	if r = a.Do(t, "GET", "/api/pets/export?feeding=overdue", nil); r.Status != 200 {
+		t.Errorf("export?feeding=overdue: %d %s", r.Status, r.Body)
+	}
 
 	// The filters, and JSON.
 	r = a.Do(t, "GET", "/api/pets/export?format=json&excludeDeleted=true&sort=name&q=u", nil)

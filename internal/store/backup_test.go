@@ -51,7 +51,9 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(dst)
-	if err != nil || fi.Mode().Perm() != 0o600 || info.Pets < 50 || int64(info.Pets) > atBackup {
+	// A create may have committed before its goroutine counts it: up to
+	// one per writer more than the count.
+	if err != nil || fi.Mode().Perm() != 0o600 || info.Pets < 50 || int64(info.Pets) > atBackup+4 {
 		t.Fatalf("backup %+v: %v %v (created %d by its end)", info, fi.Mode(), err, atBackup)
 	}
 	if _, err := os.Stat(dst + ".partial"); !os.IsNotExist(err) {

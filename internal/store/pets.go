@@ -204,33 +204,9 @@ func (s *Store) FindPets(ctx context.Context, f shelter.PetFilter) (*shelter.Pet
 	}
 	limit := pageLimit(f.Limit)
 
-	var where []string
-	var args []any
-	if f.Status != "" {
-		where, args = append(where, "status = ?"), append(args, f.Status)
-	}
-	if f.Species != "" {
-		where, args = append(where, "species = ?"), append(args, f.Species)
-	}
-	if f.Query != "" {
-		// By name, or by the exact microchip number.
-		where = append(where, `(name LIKE ? ESCAPE '\' OR microchip = ?)`)
-		args = append(args, "%"+likeEscape(f.Query)+"%", shelter.NormalizeMicrochip(f.Query))
-	}
-	if f.Location != "" {
-		where, args = append(where, "location = ? COLLATE NOCASE"), append(args, f.Location)
-	}
-	if f.ExcludeDeleted {
-		where = append(where, "status <> 'deleted'")
-	}
-	switch now := s.nowMillis(); f.Feeding {
-	case "":
-	case shelter.FeedingOverdue:
-		where, args = append(where, feedingInCare, "next_feeding_at <= ?"), append(args, now)
-	case shelter.FeedingDue:
-		where, args = append(where, feedingInCare, "next_feeding_at > ?", "next_feeding_at <= ?"), append(args, now, now+shelter.DueWindow.Milliseconds())
-	default:
-		return nil, shelter.Errorf(shelter.EINVALID, "Invalid feeding filter: must be due or overdue")
+	where, args, err := s.petFilterWhere(f)
+	if err != nil {
+		return nil, err
 	}
 	filter := ""
 	if len(where) > 0 {
@@ -802,4 +778,38 @@ func (s *Store) FindPetLocations(ctx context.Context) ([]string, error) {
 		out = append(out, l)
 	}
 	return out, dbErrOrNil("list locations", rows.Err())
+}
+
+// petFilterWhere turns a filter's selection (not its paging) into WHERE
+// terms and their arguments: the list's and the export's.
+func (s *Store) petFilterWhere(f shelter.PetFilter) ([]string, []any, error) {
+	var where []string
+	var args []any
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, f.Status)
+	}
+	if f.Species != "" {
+		where, args = append(where, "species = ?"), append(args, f.Species)
+	}
+	if f.Query != "" {
+		// By name, or by the exact microchip number.
+		where = append(where, `(name LIKE ? ESCAPE '\' OR microchip = ?)`)
+		args = append(args, "%"+likeEscape(f.Query)+"%", shelter.NormalizeMicrochip(f.Query))
+	}
+	if f.Location != "" {
+		where, args = append(where, "location = ? COLLATE NOCASE"), append(args, f.Location)
+	}
+	if f.ExcludeDeleted {
+		where = append(where, "status <> 'deleted'")
+	}
+	switch now := s.nowMillis(); f.Feeding {
+	case "":
+	case shelter.FeedingOverdue:
+		where, args = append(where, feedingInCare, "next_feeding_at <= ?"), append(args, now)
+	case shelter.FeedingDue:
+		where, args = append(where, feedingInCare, "next_feeding_at > ?", "next_feeding_at <= ?"), append(args, now, now+shelter.DueWindow.Milliseconds())
+	default:
+		return nil, nil, shelter.Errorf(shelter.EINVALID, "Invalid feeding filter: must be due or overdue")
+	}
+	return where, args, nil
 }

@@ -26,7 +26,10 @@ func (s *Store) EachPet(ctx context.Context, f shelter.PetFilter, fn func(*shelt
 	if !ok {
 		return shelter.Errorf(shelter.EINVALID, "Invalid sort: must be one of id, newest, name, age")
 	}
-	where, args := petFilterWhere(f)
+	where, args, err := s.petFilterWhere(f)
+	if err != nil {
+		return err
+	}
 	var last *shelter.Pet
 	for {
 		w, a := where, args
@@ -82,24 +85,4 @@ func (s *Store) readPets(ctx context.Context, q string, args ...any) ([]*shelter
 		out = append(out, p)
 	}
 	return out, dbErrOrNil("list pets", rows.Err())
-}
-
-// petFilterWhere turns a filter's selection (not its paging) into WHERE
-// terms and their arguments.
-func petFilterWhere(f shelter.PetFilter) ([]string, []any) {
-	var where []string
-	var args []any
-	if f.Status != "" {
-		where, args = append(where, "status = ?"), append(args, f.Status)
-	}
-	if f.Species != "" {
-		where, args = append(where, "species = ?"), append(args, f.Species)
-	}
-	if f.Query != "" {
-		where, args = append(where, `name LIKE ? ESCAPE '\'`), append(args, "%"+likeEscape(f.Query)+"%")
-	}
-	if f.ExcludeDeleted {
-		where = append(where, "status <> 'deleted'")
-	}
-	return where, args
 }
