@@ -105,3 +105,33 @@ func BenchmarkClaimBesideBacklog(b *testing.B) {
 		})
 	}
 }
+
+// A server that opens the database holds its lock, so the jobs still
+// marked running belong to a dead process: they are claimable at once,
+// not when their lease lapses. A one-shot command's open leaves them.
+func TestServerHandsBackOrphanedJobs(t *testing.T) {
+	path := t.TempDir() + "/p.db"
+	s := storetest.OpenAt(t, path, store.Options{})
+	queueBacklog(t, s, shelter.JobFeedingReminder, 2)
+	kinds := map[string]int{shelter.JobFeedingReminder: 0}
+	if js, err := s.ClaimJobs(context.Background(), nil, kinds, 2, time.Hour); err != nil || len(js) != 2 {
+		t.Fatalf("claim: %d %v", len(js), err)
+	}
+	s.Close() // the process "dies" with both jobs running, leased for an hour
+
+	oneShot := storetest.OpenAt(t, path, store.Options{})
+	if js, err := oneShot.ClaimJobs(context.Background(), nil, kinds, 2, time.Minute); err != nil || len(js) != 0 {
+		t.Fatalf("a one-shot open handed back %d jobs: %v", len(js), err)
+	}
+	oneShot.Close()
+
+	srv := storetest.OpenAt(t, path, store.Options{Server: true})
+	js, err := srv.ClaimJobs(context.Background(), nil, kinds, 2, time.Minute)
+	if err != nil || len(js) != 2 {
+		t.Fatalf("after the server's open: claimed %d, want the 2 orphans: %v", len(js), err)
+	}
+	// And a second server is refused while this one holds the file.
+	if _, err := store.Open(context.Background(), path, store.Options{Server: true}); err == nil || !strings.Contains(err.Error(), "in use by") {
+		t.Fatalf("second server open: %v", err)
+	}
+}
