@@ -535,3 +535,12 @@ func orEmpty(s string) string {
 	}
 	return s
 }
+
+// PetLabel names a pet by its name when known ("Luna"), else by its id
+// ("Pet 60", a purged pet).
+func PetLabel(names map[string]string, id string) string {
+	if n, ok := names[id]; ok && n != "" {
+		return n
+	}
+	return "Pet " + id
+}

@@ -123,6 +123,8 @@ type WorkflowData struct {
 	// Events are the latest events, newest first.
 	Events      []*shelter.Event
 	LastEventID int64
+	// Names are the names of the events' pets, by id.
+	Names map[string]string
 }
 
 // TodayData is the Today page: the day's lists and any section another

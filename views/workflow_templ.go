@@ -67,7 +67,7 @@ func WorkflowPage(o LayoutOptions, d WorkflowData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = FeedItems(d.Events).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = FeedItems(d.Events, d.Names).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -566,7 +566,7 @@ func diagramSVG(dg diagram, counts map[shelter.Status]int) templ.Component {
 
 // FeedItems are feed lines, newest first; the live stream sends new ones
 // with the same markup.
-func FeedItems(events []*shelter.Event) templ.Component {
+func FeedItems(events []*shelter.Event, names map[string]string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -584,7 +584,7 @@ func FeedItems(events []*shelter.Event) templ.Component {
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
 		for _, e := range events {
-			templ_7745c5c3_Err = eventItem(e, true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = eventItem(e, names).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

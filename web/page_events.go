@@ -211,7 +211,7 @@ func (s *Server) sendEvents(ctx context.Context, w *echo.Response, after int64, 
 				newest = append(newest, events[i])
 			}
 			var html strings.Builder
-			if err := views.FeedItems(newest).Render(ctx, &html); err != nil {
+			if err := views.FeedItems(newest, s.petNames(ctx, eventPetIDs(newest))).Render(ctx, &html); err != nil {
 				return after, fmt.Errorf("render feed: %w", err)
 			}
 			writeSSE(&b, id, "feed", html.String())
@@ -235,4 +235,32 @@ func writeSSE(b *strings.Builder, id, event, data string) {
 		b.WriteString("data: " + strings.TrimSuffix(line, "\r") + "\n")
 	}
 	b.WriteString("\n")
+}
+
+// eventPetIDs lists the pets events name.
+func eventPetIDs(events []*shelter.Event) []string {
+	var ids []string
+	for _, e := range events {
+		if e.PetID != "" {
+			ids = append(ids, e.PetID)
+		}
+	}
+	return ids
+}
+
+// petNames maps pet ids to their names, for lines that name pets (the
+// feed, the Jobs page). A pet that is gone is left out (it shows as
+// "Pet N").
+func (s *Server) petNames(ctx context.Context, ids []string) map[string]string {
+	names := map[string]string{}
+	for _, id := range ids {
+		if _, done := names[id]; done {
+			continue
+		}
+		names[id] = ""
+		if p, err := s.pets.FindPetByID(ctx, id); err == nil {
+			names[id] = p.Name
+		}
+	}
+	return names
 }

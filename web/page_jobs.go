@@ -65,6 +65,13 @@ func (s *Server) jobsData(c echo.Context) (views.JobsData, error) {
 	if d.Recent, err = s.jobs.FindJobs(ctx, shelter.JobFilter{Limit: 20}); err != nil {
 		return views.JobsData{}, err
 	}
+	var ids []string
+	for _, j := range append(d.Failed, d.Recent...) {
+		if j.PetID != "" {
+			ids = append(ids, j.PetID)
+		}
+	}
+	d.Names = s.petNames(ctx, ids)
 	if s.reaper != nil {
 		if next, err := s.reaper.NextRun(); err == nil {
 			d.NextReap = next

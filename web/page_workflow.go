@@ -36,6 +36,6 @@ func (s *Server) handlePageWorkflow(c echo.Context) error {
 		return err
 	}
 	slices.Reverse(events)
-	d.Events = events
+	d.Events, d.Names = events, s.petNames(ctx, eventPetIDs(events))
 	return Render(c, http.StatusOK, views.WorkflowPage(s.layout("Workflow", views.NavWorkflow), d))
 }

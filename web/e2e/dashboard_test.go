@@ -382,6 +382,6 @@ func TestJobsPage(t *testing.T) {
 	s.must(expect.Locator(s.id("jobs-done").Locator(".n")).Not().ToHaveText("0"))
 	s.must(expect.Locator(s.id("no-failed")).ToBeVisible())
 	s.must(expect.Locator(s.id("next-reap")).ToContainText("next run"))
-	s.must(expect.Locator(s.page.Locator(`[data-testid="job-row"]`).First()).ToContainText("Pet " + id))
+	s.must(expect.Locator(s.page.Locator(`[data-testid="job-row"]`).First()).ToContainText("Juniper"))
 	s.shot("jobs")
 }
