@@ -257,7 +257,7 @@ func diagramSVG(dg diagram, counts map[shelter.Status]int) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<figure class=\"panel diagram\" data-testid=\"diagram\"><svg viewBox=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<figure class=\"panel diagram\" tabindex=\"0\" role=\"group\" aria-label=\"Lifecycle diagram (scrolls sideways on a small screen)\" data-testid=\"diagram\"><svg viewBox=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

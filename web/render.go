@@ -126,5 +126,26 @@ func (s *Server) renderError(c echo.Context, status int, e *shelter.Error) error
 		h.Set("HX-Reswap", "beforeend")
 		return Render(c, status, views.Toast(errorText(e), false))
 	}
-	return Render(c, status, views.ErrorPage(s.layout(errorTitle(status), views.NavNone), status, errorText(e)))
+	msg := errorText(e)
+	if status == http.StatusNotFound && e.Message == "Not found" && len(e.Fields) == 0 {
+		msg = notFoundText(c.Request().URL.Path)
+	}
+	return Render(c, status, views.ErrorPage(s.layout(errorTitle(status), views.NavNone), status, msg))
+}
+
+// notFoundText says what a dashboard address that found nothing was
+// looking for: "No pet with id 999.", "No page at /nowhere."
+func notFoundText(path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	if len(parts) >= 2 && parts[1] != "" {
+		switch parts[0] {
+		case "pets":
+			return "No pet with id " + parts[1] + ". It may have been purged after its deletion, or the link is mistyped. Find it on the Pets page."
+		case "jobs":
+			return "No job with id " + parts[1] + "."
+		case "staff":
+			return "No staff account with id " + parts[1] + "."
+		}
+	}
+	return "No page at " + path + ". Check the address, or start from Today."
 }

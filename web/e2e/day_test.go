@@ -252,3 +252,35 @@ func TestTwoBrowserConflict(t *testing.T) {
 	s.shot("merged")
 	s.axe("pet page after a merge")
 }
+
+// TestEveryDashboardPageIsAccessible runs axe-core (WCAG 2 A and AA) on
+// every dashboard page at 1280 and 375 px, and checks none scrolls
+// sideways on a phone.
+func TestEveryDashboardPageIsAccessible(t *testing.T) {
+	s := start(t)
+	s.withAxe()
+	id := s.createPet("Luna", "cat", 6)
+	gone := s.createPet("Gone", "dog", 20)
+	s.open("/pets/" + id)
+	s.waitStatus("in_quarantine")
+	if st := s.api("DELETE", "/api/pets/"+gone, map[string]any{"reason": "Entered twice"}, nil); st != 202 {
+		t.Fatalf("delete: %d", st)
+	}
+	for _, path := range []string{"/", "/pets", "/pets/new", "/pets/" + id, "/pets/" + gone, "/pets/" + id + "/card",
+		"/deleted", "/workflow", "/jobs", "/tokens", "/staff", "/account", "/inquiries"} {
+		s.open(path)
+		s.axe(path)
+		s.must(s.page.SetViewportSize(phoneWidth, phoneHeight))
+		s.noHorizontalScroll()
+		s.must(s.page.SetViewportSize(desktopWidth, desktopHeight))
+	}
+	// The 404 page says what was not found.
+	resp, err := s.page.Goto(s.app.URL + "/pets/999")
+	s.must(err)
+	if resp.Status() != 404 {
+		t.Fatalf("GET /pets/999: %d", resp.Status())
+	}
+	s.must(expect.Locator(s.id("error-message")).ToContainText("No pet with id 999"))
+	s.axe("404")
+	s.shot("not-found")
+}
