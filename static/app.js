@@ -9,7 +9,30 @@
   document.addEventListener("click", function (e) {
     var b = e.target.closest("[data-dismiss]");
     if (b) { b.closest(".toast").remove(); return; }
-    if (e.target.closest("[data-print]")) { window.print(); }
+    if (e.target.closest("[data-print]")) { window.print(); return; }
+    // A board row opens its pet wherever it is clicked (its name stays the
+    // link for keyboards and new tabs).
+    var row = e.target.closest("tr[data-href]");
+    if (row && !e.target.closest("a, button, input, select, label, textarea") && !window.getSelection().toString()) {
+      window.location.href = row.getAttribute("data-href");
+    }
+  });
+
+  // The board's filters apply as they change (the Show button stays for
+  // browsers without this file).
+  var typing = null;
+  function applyFilters(form) {
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+  }
+  document.addEventListener("change", function (e) {
+    var form = e.target.closest("form[data-autoapply]");
+    if (form && e.target.matches("select")) { applyFilters(form); }
+  });
+  document.addEventListener("input", function (e) {
+    var form = e.target.closest("form[data-autoapply]");
+    if (!form || !e.target.matches("input[type=search]")) { return; }
+    clearTimeout(typing);
+    typing = setTimeout(function () { applyFilters(form); }, 600);
   });
 
   function fade(toast) {
@@ -41,7 +64,7 @@
     if (a && region.contains(a) && a.matches("input:not([type=hidden]), textarea, select")) { return true; }
     // A record form someone opened (a diagnosis, an applicant) stays open;
     // an edit form holding a conflict, or typed in, is kept.
-    if (region.querySelector("details[open], [data-hold]")) { return true; }
+    if (region.querySelector("details[open], [data-hold], input[type=checkbox][name=id]:checked")) { return true; }
     return region.hasAttribute("data-edit") && dirty(region);
   }
   function dirty(region) {

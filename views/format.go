@@ -213,6 +213,9 @@ type BoardQuery struct {
 	Cursor  string
 	// Location selects one kennel or foster home.
 	Location string
+	// Back are the cursors of the pages before this one, oldest first
+	// ("" for the first page), for the "previous page" link.
+	Back []string
 }
 
 // URL is the board's address for q; empty values are left out.
@@ -235,6 +238,16 @@ func (q BoardQuery) URL() string {
 	}
 	if q.Cursor != "" {
 		v.Set("cursor", q.Cursor)
+		if len(q.Back) > 0 {
+			back := make([]string, len(q.Back))
+			for i, c := range q.Back {
+				back[i] = c
+				if c == "" {
+					back[i] = "~"
+				}
+			}
+			v.Set("back", strings.Join(back, "."))
+		}
 	}
 	if len(v) == 0 {
 		return "/pets"
@@ -270,8 +283,35 @@ func (q BoardQuery) ExportURL() string {
 
 // WithStatus is q filtered by status s, from the first page.
 func (q BoardQuery) WithStatus(s shelter.Status) BoardQuery {
-	q.Status, q.Cursor = s, ""
+	q.Status, q.Cursor, q.Back = s, "", nil
 	return q
+}
+
+// Previous is the page before q's.
+func (q BoardQuery) Previous() BoardQuery {
+	if len(q.Back) == 0 {
+		q.Cursor = ""
+		return q
+	}
+	q.Cursor, q.Back = q.Back[len(q.Back)-1], q.Back[:len(q.Back)-1]
+	return q
+}
+
+// ParseBack reads the back parameter of the board's URL.
+func ParseBack(s string) []string {
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) > 200 {
+		parts = parts[len(parts)-200:]
+	}
+	for i, p := range parts {
+		if p == "~" {
+			parts[i] = ""
+		}
+	}
+	return parts
 }
 
 // PetURL is the page of one pet.
@@ -304,8 +344,14 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// WithCursor is q at the page cursor c.
+// WithCursor is q at the page cursor c: the next page (remembering this
+// one for "previous"), or the first when c is empty.
 func (q BoardQuery) WithCursor(c string) BoardQuery {
+	if c == "" {
+		q.Cursor, q.Back = "", nil
+		return q
+	}
+	q.Back = append(append([]string(nil), q.Back...), q.Cursor)
 	q.Cursor = c
 	return q
 }

@@ -85,6 +85,10 @@ type BoardData struct {
 	Photos map[string]*shelter.Photo
 	// Locations are the kennels and foster homes the location filter offers.
 	Locations []string
+	// Now is the clock reading (ms), for the feeding column.
+	Now int64
+	// Summary is the outcome of a bulk transition, shown above the list.
+	Summary *BulkSummary
 	// LastEventID is the newest event when the data was read; the live
 	// stream resumes after it.
 	LastEventID int64
@@ -168,4 +172,12 @@ func (d TodayData) Sections() []TodaySection {
 			Body: arrivedList(t.Arrived.Pets, now)},
 	}
 	return append(out, d.Extra...)
+}
+
+// BulkSummary is the outcome of a bulk transition: the pets moved, and
+// those the orchestrator refused, with why.
+type BulkSummary struct {
+	Requested shelter.Status
+	Moved     []string
+	Refused   []shelter.Refusal
 }

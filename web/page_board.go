@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -23,6 +24,7 @@ func boardQuery(c echo.Context) (views.BoardQuery, error) {
 		Status:   shelter.Status(c.QueryParam("status")),
 		Sort:     shelter.PetSort(c.QueryParam("sort")),
 		Cursor:   c.QueryParam("cursor"),
+		Back:     views.ParseBack(c.QueryParam("back")),
 		Location: strings.TrimSpace(c.QueryParam("location")),
 	}
 	if utf8.RuneCountInString(q.Location) > shelter.MaxIntakeTextLen {
@@ -84,7 +86,7 @@ func (s *Server) boardData(c echo.Context, q views.BoardQuery) (views.BoardData,
 	if err != nil {
 		return views.BoardData{}, err
 	}
-	d := views.BoardData{Q: q, Page: page, Counts: counts, LastEventID: last, Locations: locations}
+	d := views.BoardData{Q: q, Page: page, Counts: counts, LastEventID: last, Locations: locations, Now: shelter.Millis(s.now())}
 	if s.photos != nil {
 		ids := make([]string, len(page.Pets))
 		for i, p := range page.Pets {
@@ -95,4 +97,66 @@ func (s *Server) boardData(c echo.Context, q views.BoardQuery) (views.BoardData,
 		}
 	}
 	return d, nil
+}
+
+// handlePageBulkStatus asks the orchestrator for one status for each pet
+// selected on the board, each pet on its own (its own decision, its own
+// transaction), and shows the board again with a summary of those moved
+// and those refused, with why.
+func (s *Server) handlePageBulkStatus(c echo.Context) error {
+	o, err := origin(c, dashboardNamespace)
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return shelter.Errorf(shelter.EINVALID, "Invalid form")
+	}
+	to := shelter.Status(form.Get("status"))
+	if !to.Valid() {
+		return shelter.Errorf(shelter.EINVALID, "Unknown status %q", to)
+	}
+	ids := form["id"]
+	if len(ids) == 0 {
+		return shelter.Errorf(shelter.EINVALID, "No pet selected: tick the pets to move first")
+	}
+	if len(ids) > boardPageSize {
+		return shelter.Errorf(shelter.EINVALID, "Too many pets at once: at most %d", boardPageSize)
+	}
+	note := strings.TrimSpace(form.Get("note"))
+	if to == shelter.StatusIll && note == "" {
+		return shelter.Errorf(shelter.EINVALID, "A diagnosis is needed to mark pets ill: write it in the note")
+	}
+	sum := &views.BulkSummary{Requested: to}
+	ctx := c.Request().Context()
+	for _, id := range ids {
+		st := to
+		p, dec, err := s.pets.UpdatePetWith(ctx, o, id, shelter.PetUpdate{Status: &st, Note: note})
+		switch {
+		case shelter.ErrorCode(err) == shelter.ENOTFOUND:
+			sum.Refused = append(sum.Refused, shelter.Refusal{PetID: id, Reason: "Not found"})
+		case err != nil:
+			return err
+		case dec.Rejected:
+			sum.Refused = append(sum.Refused, shelter.Refusal{PetID: p.ID, Name: p.Name, Reason: dec.Reason})
+		default:
+			sum.Moved = append(sum.Moved, p.Name)
+		}
+	}
+	// Back to the board as it was (its filters and page).
+	back, _ := url.Parse(form.Get("back"))
+	if back == nil || back.Path != "/pets" {
+		back = &url.URL{Path: "/pets"}
+	}
+	c.Request().URL.RawQuery = back.RawQuery
+	q, err := boardQuery(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.boardData(c, q)
+	if err != nil {
+		return err
+	}
+	d.Summary = sum
+	return Render(c, http.StatusOK, views.BoardPage(s.layout("Pets", views.NavBoard), d))
 }

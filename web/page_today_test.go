@@ -59,3 +59,47 @@ func TestTodayPageRoutes(t *testing.T) {
 		t.Errorf("the deleted record does not show its reason")
 	}
 }
+
+// TestBoardBulkAndPaging covers the board's bulk transition and its
+// previous-page link.
+func TestBoardBulkAndPaging(t *testing.T) {
+	d := newDash(t)
+	a, b := d.pet(t, "Ada"), d.pet(t, "Bo")
+	for _, tt := range []struct {
+		name   string
+		form   url.Values
+		status int
+		want   string
+	}{
+		{"nobody selected", url.Values{"status": {"healthy"}}, 400, "No pet selected"},
+		{"unknown status", url.Values{"status": {"flying"}, "id": {a.ID}}, 400, "Unknown status"},
+		{"ill needs a diagnosis", url.Values{"status": {"ill"}, "id": {a.ID}}, 400, "A diagnosis is needed"},
+		{"each decided on its own", url.Values{"status": {"healthy"}, "id": {a.ID, b.ID, "999"}, "back": {"/pets?sort=name"}}, 200, "0 moved, 3 refused"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := d.do(t, "POST", "/pets/bulk-status", tt.form, "")
+			if r.Status != tt.status || !strings.Contains(r.Body, tt.want) {
+				t.Fatalf("%d %.400q, want %d with %q", r.Status, r.Body, tt.status, tt.want)
+			}
+		})
+	}
+	// New pets cannot be made healthy: the reasons are listed per pet.
+	r := d.do(t, "POST", "/pets/bulk-status", url.Values{"status": {"healthy"}, "id": {a.ID}}, "")
+	if !strings.Contains(r.Body, "Ada</strong>: Invalid transition: cannot change from new to healthy") {
+		t.Fatalf("refusal not named: %.600s", r.Body)
+	}
+	for i := 0; i < 60; i++ {
+		d.pet(t, "Zed")
+	}
+	first := d.do(t, "GET", "/pets", nil, "")
+	i := strings.Index(first.Body, `data-testid="next-page"`)
+	if i < 0 {
+		t.Fatal("no next page")
+	}
+	href := first.Body[strings.LastIndex(first.Body[:i], `href="`)+6:]
+	href = strings.ReplaceAll(href[:strings.Index(href, `"`)], "&amp;", "&")
+	second := d.do(t, "GET", href, nil, "")
+	if !strings.Contains(second.Body, `data-testid="prev-page"`) {
+		t.Fatalf("no previous page link on %s", href)
+	}
+}

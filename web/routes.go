@@ -50,6 +50,7 @@ func (s *Server) routes() {
 	e.GET("/today/count", s.handleTodayCount)
 	e.POST("/today/fed", s.handlePageFed)
 	e.GET("/pets", s.handlePageBoard)
+	e.POST("/pets/bulk-status", s.handlePageBulkStatus)
 	e.GET("/pets/new", s.handlePageNewPet)
 	e.POST("/pets/new", s.handlePagePetCreate)
 	e.GET("/pets/:id", s.handlePagePet)

@@ -173,8 +173,11 @@ func TestActorShownInTimeline(t *testing.T) {
 	s.must(s.id("transition-healthy").Click())
 	s.waitStatus("available")
 	timeline := s.page.Locator("ol.timeline")
-	s.must(expect.Locator(timeline).ToContainText("web.status.update.requested · by " + s.app.AdminEmail))
-	s.must(expect.Locator(timeline).ToContainText("api.pet.created · by " + s.app.TokenName))
+	// One line per action: what was done, by whom; the raw event type on hover.
+	request := timeline.Locator(`li[data-event-type="web.status.update.requested"]`)
+	s.must(expect.Locator(request.Locator(".who").First()).ToHaveText("by " + s.app.AdminEmail))
+	s.must(expect.Locator(request.Locator(".what")).ToHaveAttribute("title", "web.status.update.requested"))
+	s.must(expect.Locator(timeline.Locator(`li[data-event-type="api.pet.created"] .who`)).ToHaveText("by " + s.app.TokenName))
 	s.must(expect.Locator(timeline).ToContainText("by system"))
 	s.shot("timeline")
 }

@@ -222,6 +222,13 @@ func TestSearchFiltersSortAndPaging(t *testing.T) {
 	s.must(expect.Locator(rows).ToHaveCount(5))
 	s.must(expect.Locator(rows.First()).ToContainText("Nibbles"))
 	s.must(expect.Locator(s.id("first-page")).ToBeVisible())
+	s.must(s.id("prev-page").Click())
+	s.must(expect.Locator(rows).ToHaveCount(50))
+	s.must(expect.Locator(s.id("prev-page")).ToHaveCount(0))
+	// Clicking anywhere on a row opens its pet.
+	s.must(rows.First().Locator("td[data-label=Age]").Click())
+	s.must(expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/pets/\d+$`)))
+	s.open("/pets")
 
 	// Search by name, case-insensitively.
 	s.open("/pets")
@@ -231,12 +238,14 @@ func TestSearchFiltersSortAndPaging(t *testing.T) {
 	s.must(expect.Locator(s.id("search")).ToHaveValue("rex"))
 
 	// Species filter and sort by age (youngest first).
-	s.must(s.id("search").Fill(""))
+	// Filters apply as they change: no click on Show.
+	s.open("/pets")
 	_, err := s.id("filter-species").SelectOption(playwright.SelectOptionValues{Values: &[]string{"dog"}})
 	s.must(err)
+	s.must(expect.Page(s.page).ToHaveURL(regexp.MustCompile(`species=dog`)))
 	_, err = s.id("sort").SelectOption(playwright.SelectOptionValues{Values: &[]string{"age"}})
 	s.must(err)
-	s.must(s.id("apply-filters").Click())
+	s.must(expect.Page(s.page).ToHaveURL(regexp.MustCompile(`sort=age`)))
 	s.must(expect.Locator(rows).ToHaveCount(2))
 	s.must(expect.Locator(rows.Nth(0)).ToContainText("Rexford"))
 	s.must(expect.Locator(rows.Nth(1)).ToContainText("Rex"))
@@ -245,12 +254,15 @@ func TestSearchFiltersSortAndPaging(t *testing.T) {
 	s.open("/?sort=name&species=cat")
 	s.must(expect.Locator(rows.First()).ToContainText("Tom"))
 
-	// Status counts are filter links; healthy has none yet.
+	// Status counts are filter links; pending has none yet. Statuses no
+	// pet rests in (healthy…) are no chips.
 	s.open("/pets")
 	s.must(expect.Locator(s.id("count-in_quarantine").Locator(".n")).ToHaveText("55"))
-	s.must(s.id("count-healthy").Click())
+	s.must(expect.Locator(s.id("count-healthy")).ToHaveCount(0))
+	s.must(s.id("count-pending").Click())
 	s.must(expect.Locator(s.id("no-pets")).ToBeVisible())
-	s.must(expect.Locator(s.id("filter-status")).ToHaveValue("healthy"))
+	s.must(expect.Locator(s.id("filter-status")).ToHaveValue("pending"))
+	s.must(expect.Locator(s.id("count-pending")).ToHaveAttribute("aria-current", "true"))
 	s.must(s.id("count-in_quarantine").Click())
 	s.must(expect.Locator(rows).ToHaveCount(50))
 	s.shot("filtered")

@@ -284,3 +284,25 @@ func TestEveryDashboardPageIsAccessible(t *testing.T) {
 	s.axe("404")
 	s.shot("not-found")
 }
+
+// TestBulkTransition selects several pets on the board and asks for one
+// status: each is decided on its own, and the summary says who was
+// refused and why.
+func TestBulkTransition(t *testing.T) {
+	s := start(t)
+	a, b, c := s.createPet("Ada", "dog", 20), s.createPet("Bo", "cat", 10), s.createPet("Cy", "bird", 5)
+	s.open("/pets/" + c)
+	s.waitStatus("in_quarantine")
+	s.clickTransition("healthy", "available") // Cy can no longer be made healthy
+	s.open("/pets")
+	for _, id := range []string{a, b, c} {
+		s.must(s.page.Locator(`[data-testid="pet-row"][data-pet-id="` + id + `"]`).GetByTestId("pick").Check())
+	}
+	_, err := s.id("bulk-status").SelectOption(playwright.SelectOptionValues{Values: &[]string{"healthy"}})
+	s.must(err)
+	s.must(s.id("bulk-apply").Click())
+	sum := s.id("bulk-summary")
+	s.must(expect.Locator(sum).ToContainText("2 moved, 1 refused"))
+	s.must(expect.Locator(s.id("bulk-refused")).ToContainText("Cy: Invalid transition: cannot change from available to healthy"))
+	s.shot("summary")
+}
