@@ -590,3 +590,14 @@ func PetLabel(names map[string]string, id string) string {
 	}
 	return "Pet " + id
 }
+
+// Active counts the filters q applies (not the sort or the page).
+func (q BoardQuery) Active() int {
+	n := 0
+	for _, v := range []string{q.Query, string(q.Species), string(q.Status), q.Location} {
+		if v != "" {
+			n++
+		}
+	}
+	return n
+}

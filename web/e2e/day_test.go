@@ -306,3 +306,26 @@ func TestBulkTransition(t *testing.T) {
 	s.must(expect.Locator(s.id("bulk-refused")).ToContainText("Cy: Invalid transition: cannot change from available to healthy"))
 	s.shot("summary")
 }
+
+// TestBoardOnAPhone: the menu and the filters fold away, so the first
+// pets are above the fold at 375 px.
+func TestBoardOnAPhone(t *testing.T) {
+	s := start(t)
+	for _, n := range []string{"Ada", "Bo", "Cy"} {
+		s.createPet(n, "cat", 3)
+	}
+	s.must(s.page.SetViewportSize(phoneWidth, phoneHeight))
+	s.open("/pets")
+	box, err := s.page.Locator(`[data-testid="pet-row"]`).First().BoundingBox()
+	s.must(err)
+	if box == nil || box.Y > phoneHeight-100 {
+		t.Fatalf("the first pet starts at %v px, below the fold of %d px", box, phoneHeight)
+	}
+	s.must(expect.Locator(s.id("filters")).Not().ToBeVisible())
+	s.must(s.page.Locator(`label[for="filters-toggle"]`).Click())
+	s.must(expect.Locator(s.id("filters")).ToBeVisible())
+	s.must(s.page.Locator(`label[for="menu-toggle"]`).Click())
+	s.must(expect.Locator(s.page.Locator("#main-nav")).ToBeVisible())
+	s.noHorizontalScroll()
+	s.shot("menu-open")
+}
