@@ -1,8 +1,8 @@
 package web
 
 import (
-	"net/url"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
