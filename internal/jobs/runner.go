@@ -39,6 +39,10 @@ type Options struct {
 	// (defaults 1s and 1h).
 	BackoffBase time.Duration
 	BackoffMax  time.Duration
+	// StorageRetry is the least delay before a job whose attempt met an
+	// unavailable database runs again, without using an attempt
+	// (default 2s).
+	StorageRetry time.Duration
 	// Delay is waited before each attempt (test only; default from
 	// PETSTORE_TEST_JOB_DELAY).
 	Delay time.Duration
@@ -148,6 +152,9 @@ func NewRunner(q Queue, o Options, workers ...Worker) (*Runner, error) {
 	}
 	if o.BackoffMax <= 0 {
 		o.BackoffMax = time.Hour
+	}
+	if o.StorageRetry <= 0 {
+		o.StorageRetry = 2 * time.Second
 	}
 	if o.Delay == 0 {
 		if v := os.Getenv(TestDelayEnv); v != "" {
@@ -512,6 +519,15 @@ func (r *Runner) attempt(ctx context.Context, j *shelter.Job) (out shelter.JobOu
 	var ra *RetryAfterError
 	if errors.As(err, &ra) && ra.Delay > delay {
 		delay = ra.Delay
+	}
+	if shelter.ErrorCode(err) == shelter.EUNAVAILABLE {
+		// The database, not the job, failed (a storage fault the store
+		// names and logs): try again later without using an attempt.
+		out.Uncounted = true
+		out.RetryAt = time.Now().Add(max(delay, r.o.StorageRetry))
+		observe("retry")
+		r.logDBError("❌ Job could not write: the database is unavailable, it runs again later", err, "jobId", j.ID, "kind", j.Kind)
+		return out
 	}
 	out.RetryAt = time.Now().Add(delay)
 	if j.Attempts >= j.MaxAttempts {

@@ -420,3 +420,23 @@ func TestTestDelaySlowsEachAttempt(t *testing.T) {
 		t.Fatalf("ran %s after enqueue, want at least the 150ms delay", d)
 	}
 }
+
+// An attempt that meets an unavailable database (a storage fault) does not
+// use one of the job's attempts: a fault longer than its retries does not
+// fail it for good.
+func TestStorageFaultUsesNoAttempt(t *testing.T) {
+	st := openStore(t)
+	var calls atomic.Int32
+	start(t, st, jobs.Options{Poll: 20 * time.Millisecond, BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond,
+		StorageRetry: 5 * time.Millisecond}, &funcWorker{max: 2, fn: func(context.Context, *shelter.Job) error {
+		if calls.Add(1) <= 5 {
+			return fmt.Errorf("commit: %w", shelter.Errorf(shelter.EUNAVAILABLE, "The database disk is full: try again later"))
+		}
+		return nil
+	}})
+	id := enqueue(t, st, testKind, 1)[0]
+	j := waitJob(t, st, id, shelter.JobDone)
+	if calls.Load() != 6 || j.Attempts != 1 {
+		t.Fatalf("calls %d, attempts %d; want 6 calls and the one counted attempt", calls.Load(), j.Attempts)
+	}
+}

@@ -14,6 +14,11 @@ type JobOutcome struct {
 	// RetryAt, or kept as failed when it was its last attempt.
 	Err     string
 	RetryAt time.Time
+	// Uncounted says the attempt failed for a reason outside the job (the
+	// database was unavailable: a full disk, a read-only file): it is
+	// queued again at RetryAt without using one of its attempts, so a long
+	// storage fault does not fail jobs for good.
+	Uncounted bool
 }
 
 // PurgeBatch is what one batch of the deletion reaper did.

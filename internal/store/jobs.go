@@ -115,6 +115,8 @@ const (
 		finished_at = CASE WHEN attempts >= max_attempts THEN ?2 ELSE 0 END,
 		run_at = CASE WHEN attempts >= max_attempts THEN run_at ELSE ?3 END
 		WHERE id = ?4 AND state = 'running' AND attempts = ?5`
+	sqlFailUncounted = `UPDATE jobs SET state = 'queued', lease_until = 0, attempts = max(attempts - 1, 0), last_error = ?1,
+		updated_at = ?2, run_at = ?3 WHERE id = ?4 AND state = 'running' AND attempts = ?5`
 	sqlExtend = `UPDATE jobs SET lease_until = ?1 + ?2, updated_at = ?1
 		WHERE state = 'running' AND id IN (SELECT value FROM json_each(?3))`
 	sqlRelease = `UPDATE jobs SET state = 'queued', lease_until = 0, attempts = max(attempts - 1, 0),
@@ -125,7 +127,7 @@ const (
 // New: parsing them anew for each transaction cost more than running them.
 // The claim of each runner pool's kinds (claimSQL) is prepared there too.
 var queueSQL = func() []string {
-	out := []string{sqlFailLapsed, sqlClaimDone, sqlDone, sqlFail, sqlExtend, sqlRelease}
+	out := []string{sqlFailLapsed, sqlClaimDone, sqlDone, sqlFail, sqlFailUncounted, sqlExtend, sqlRelease}
 	pools := map[string][]string{}
 	for _, k := range shelter.JobKinds {
 		pools[k.Pool] = append(pools[k.Pool], k.Name)
@@ -224,7 +226,11 @@ func recordOutcomesTx(ctx context.Context, tx *txn, outcomes []JobOutcome, now i
 			}
 			continue
 		}
-		if _, err := tx.execPrepared(ctx, sqlFail, o.Err, now, o.RetryAt.UnixMilli(), o.ID, o.Attempt); err != nil {
+		q := sqlFail
+		if o.Uncounted {
+			q = sqlFailUncounted
+		}
+		if _, err := tx.execPrepared(ctx, q, o.Err, now, o.RetryAt.UnixMilli(), o.ID, o.Attempt); err != nil {
 			return dbErr("fail job", err)
 		}
 	}
