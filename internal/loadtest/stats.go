@@ -155,3 +155,6 @@ func ratio(a, b float64) string {
 	}
 	return fmt.Sprintf("%.2f×", r)
 }
+
+// us prints a duration in whole microseconds.
+func us(d time.Duration) string { return fmt.Sprintf("%d µs", d.Microseconds()) }
