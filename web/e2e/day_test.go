@@ -283,6 +283,21 @@ func TestEveryDashboardPageIsAccessible(t *testing.T) {
 	s.must(expect.Locator(s.id("error-message")).ToContainText("No pet with id 999"))
 	s.axe("404")
 	s.shot("not-found")
+
+	// Signed out: the sign-in page.
+	out, err := browser.NewContext(playwright.BrowserNewContextOptions{Viewport: &playwright.Size{Width: desktopWidth, Height: desktopHeight}})
+	s.must(err)
+	t.Cleanup(func() { out.Close() })
+	src := axeSource(t)
+	s.must(out.AddInitScript(playwright.Script{Content: &src}))
+	page, err := out.NewPage()
+	s.must(err)
+	_, err = page.Goto(s.app.URL + "/login")
+	s.must(err)
+	signedIn := s.page
+	s.page = page
+	s.axe("/login")
+	s.page = signedIn
 }
 
 // TestBulkTransition selects several pets on the board and asks for one
