@@ -89,6 +89,18 @@
       if (notice) { notice.hidden = false; }
     }
   });
+  // A refresh already under way when someone opened a form or started
+  // typing is not swapped in either.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var elt = e.detail.elt, cfg = e.detail.requestConfig;
+    if (!elt || !elt.hasAttribute("data-live") || !cfg || cfg.verb !== "get") { return; }
+    if (busy(elt)) {
+      e.detail.shouldSwap = false;
+      elt.setAttribute("data-stale", "");
+      var notice = elt.querySelector("[data-stale-notice]");
+      if (notice) { notice.hidden = false; }
+    }
+  });
   function catchUp() {
     setTimeout(function () {
       document.querySelectorAll("[data-live][data-stale]").forEach(function (r) {
