@@ -57,8 +57,11 @@ func (s *Server) handlePagePet(c echo.Context) error {
 		return err
 	}
 	o := s.layout(d.Pet.Name, views.NavNone)
-	if c.QueryParam("deleted") == "1" && d.Pet.Deleted() {
+	switch {
+	case c.QueryParam("deleted") == "1" && d.Pet.Deleted():
 		o.Toasts = []views.ToastMsg{{Text: d.Pet.Name + ": deleted", OK: true, UndoURL: views.PetURL(d.Pet.ID) + "/restore"}}
+	case c.QueryParam("restored") == "1" && !d.Pet.Deleted():
+		o.Toasts = []views.ToastMsg{{Text: d.Pet.Name + ": restored → now " + strings.ToLower(d.Pet.Status.Label()), OK: true}}
 	}
 	return Render(c, http.StatusOK, views.PetPage(o, d))
 }
@@ -306,7 +309,7 @@ func (s *Server) handlePagePetRestore(c echo.Context) error {
 	if c.FormValue("next") == "/deleted" {
 		return seeOther(c, "/deleted")
 	}
-	return seeOther(c, views.PetURL(p.ID))
+	return seeOther(c, views.PetURL(p.ID)+"?restored=1")
 }
 
 // ProfileRequester queues a fresh AI profile for a pet (the enrichment
@@ -329,7 +332,14 @@ func (s *Server) handlePagePetProfile(c echo.Context) error {
 	if _, _, err := s.profiles.EnqueueEnrichment(c.Request().Context(), o, id); err != nil {
 		return err
 	}
-	return s.afterPetAction(c, id)
+	if !isHTMX(c) {
+		return c.Redirect(http.StatusSeeOther, views.PetURL(id))
+	}
+	d, err := s.petData(c, id)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, views.WithToasts(views.PetLive(d), views.ToastMsg{Text: d.Pet.Name + ": a new AI profile is on its way", OK: true}))
 }
 
 // handlePagePetCard is a pet's printable kennel card.

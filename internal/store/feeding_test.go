@@ -320,3 +320,38 @@ func TestTransitionNotesAndAdopter(t *testing.T) {
 		t.Fatalf("events with records: %v", notes)
 	}
 }
+
+// TestVersionBumpsInBatchedJobs: the batched job paths (the feeding
+// reminders and the local profiles run many jobs in one transaction)
+// bump each pet's version too.
+func TestVersionBumpsInBatchedJobs(t *testing.T) {
+	c := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)}
+	s := storetest.Open(t, store.Options{Now: c.Now, CreateJobs: []string{shelter.JobFeedingReminder, shelter.JobEnrichProfile}})
+	p, err := s.CreatePet(ctx, origin, fields("Luna", shelter.SpeciesCat, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := p.Version
+	check := func(name string) {
+		t.Helper()
+		got, err := s.FindPetByID(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Version <= v {
+			t.Fatalf("%s: version %d, want more than %d", name, got.Version, v)
+		}
+		v = got.Version
+	}
+	if jobs, err := s.RunFeedingReminders(ctx, 10, 8*time.Hour, nil); err != nil || len(jobs) != 1 {
+		t.Fatalf("feeding reminders: %v %v", jobs, err)
+	}
+	check("batched feeding reminder")
+	describe := func(shelter.Pet) shelter.Profile {
+		return shelter.Profile{Bio: "Calm.", Source: shelter.ProfileSourceFallback}
+	}
+	if jobs, err := s.RunLocalProfiles(ctx, 10, describe, nil); err != nil || len(jobs) != 1 {
+		t.Fatalf("local profiles: %v %v", jobs, err)
+	}
+	check("batched local profile")
+}

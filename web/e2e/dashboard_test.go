@@ -181,6 +181,9 @@ func TestDeleteAndRestore(t *testing.T) {
 	s.shot("confirm")
 	s.must(s.id("delete-confirm").Click())
 	s.waitStatus("deleted")
+	// The toast names the pet and offers Undo (the restore).
+	s.must(expect.Locator(s.id("toasts")).ToContainText("Biscuit: deleted"))
+	s.must(expect.Locator(s.id("undo")).ToBeVisible())
 	s.must(expect.Locator(s.id("purge-info")).ToContainText(purge))
 	s.must(expect.Locator(s.id("days-left")).ToHaveText("30 days left"))
 	s.must(expect.Locator(s.page.Locator(`[data-testid^="transition-"]`)).ToHaveCount(0))
