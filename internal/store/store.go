@@ -78,6 +78,9 @@ type Store struct {
 
 	// fault is the storage fault that writes meet, if any (fault.go).
 	fault faultState
+
+	// tokens remembers active API tokens (tokencache.go).
+	tokens tokenCache
 }
 
 var (
@@ -125,6 +128,7 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		return nil, err
 	}
 	s := New(d, o)
+	s.tokens.shared = openAuthChanges(path) // nil (no token cache) if it cannot be made
 	if o.Server {
 		if err := s.releaseOrphanedJobs(ctx); err != nil {
 			d.Close()

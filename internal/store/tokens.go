@@ -79,7 +79,24 @@ func (s *Store) CreateToken(ctx context.Context, secretHash string, t *shelter.T
 // FindActiveToken returns the token stored under secretHash, and its owner
 // for a personal token. ENOTFOUND when there is none, or it is revoked or
 // expired, or its owner is disabled.
+//
+// A token found active is remembered for up to a second (tokencache.go);
+// revoking it or changing its owner, in this process or another, forgets
+// it at once.
 func (s *Store) FindActiveToken(ctx context.Context, secretHash string) (*shelter.Token, *shelter.User, error) {
+	now := s.now()
+	if t, u, ok := s.tokens.get(secretHash, now, now.UnixMilli()); ok {
+		return t, u, nil
+	}
+	st := s.tokens.stamp()
+	t, u, err := s.findActiveToken(ctx, secretHash)
+	if err == nil {
+		s.tokens.put(st, secretHash, t, u, now)
+	}
+	return t, u, err
+}
+
+func (s *Store) findActiveToken(ctx context.Context, secretHash string) (*shelter.Token, *shelter.User, error) {
 	var (
 		u      shelter.User
 		uid    sql.NullInt64
@@ -115,12 +132,16 @@ func (s *Store) TouchToken(ctx context.Context, id string, at int64) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *txn) error {
+	err = s.inTx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?`, at, n, at); err != nil {
 			return dbErr("touch token", err)
 		}
 		return nil
 	})
+	if err == nil {
+		s.tokens.touched(id, at)
+	}
+	return err
 }
 
 // FindTokenByID returns one token, revoked or not.
@@ -177,6 +198,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	defer s.tokens.invalidate() // after the commit, whatever its outcome
 	return s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = CASE WHEN revoked_at = 0 THEN ? ELSE revoked_at END WHERE id = ?`, s.nowMillis(), n)
 		if err != nil {

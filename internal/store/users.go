@@ -124,6 +124,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, u shelter.UserUpdate)
 		return nil, err
 	}
 	var out *shelter.User
+	defer s.tokens.invalidate() // the owner's role or standing may change
 	err = s.inTx(ctx, func(tx *txn) error {
 		cur, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, n))
 		if errors.Is(err, sql.ErrNoRows) {
