@@ -42,10 +42,11 @@ func (s *Store) scanPet(row scanner) (*shelter.Pet, error) {
 	}
 	p.ID = strconv.FormatInt(id, 10)
 	if profile.Valid && profile.String != "" {
-		p.Profile = new(shelter.Profile)
-		if err := json.Unmarshal([]byte(profile.String), p.Profile); err != nil {
+		pr, err := s.profiles.decode(profile.String)
+		if err != nil {
 			return nil, fmt.Errorf("pet %s: decode profile: %w", p.ID, err)
 		}
+		p.Profile = pr
 	}
 	if adopter.Valid && adopter.String != "" {
 		p.Adopter = new(shelter.Adopter)

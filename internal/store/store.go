@@ -81,6 +81,8 @@ type Store struct {
 
 	// tokens remembers active API tokens (tokencache.go).
 	tokens tokenCache
+	// profiles keeps decoded profiles by their text (profilecache.go).
+	profiles profileCache
 }
 
 var (
