@@ -29,6 +29,10 @@ type DB struct {
 	Write *sql.DB
 	Read  *sql.DB
 	Path  string
+	// Engine is SQLite, or Postgres for a DB from OpenPostgres (then
+	// Path is empty and URL names the database).
+	Engine Engine
+	URL    string
 	// Sync is the synchronous setting the database was opened with.
 	Sync Sync
 
@@ -156,7 +160,7 @@ func open(ctx context.Context, path string, o Options) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
-	return &DB{Write: w, Read: r, Path: path, Sync: o.Sync}, nil
+	return &DB{Write: w, Read: r, Path: path, Engine: SQLite, Sync: o.Sync}, nil
 }
 
 // openErr names the database and, for a storage fault, its cause.
@@ -212,7 +216,18 @@ const ProbeSQL = `INSERT INTO write_probe (pad) VALUES (randomblob(65536)); DELE
 
 // ProbeWrite checks that the database can be written now (see Fault for
 // what a failure means).
-func (db *DB) ProbeWrite(ctx context.Context) error { return probeWrite(ctx, db.Write) }
+func (db *DB) ProbeWrite(ctx context.Context) error {
+	_, err := db.Write.ExecContext(ctx, db.ProbeSQL())
+	return err
+}
+
+// ProbeSQL is the write probe in the database's dialect.
+func (db *DB) ProbeSQL() string {
+	if db.Engine == Postgres {
+		return PostgresProbeSQL
+	}
+	return ProbeSQL
+}
 
 // Checkpoint copies the WAL into the database file and truncates the WAL
 // to zero bytes. The automatic checkpoint keeps the WAL near 4 MB under
@@ -221,6 +236,9 @@ func (db *DB) ProbeWrite(ctx context.Context) error { return probeWrite(ctx, db.
 // still use the WAL (then it does what it can, and the next one finishes),
 // so that writers queued behind it are never held long.
 func (db *DB) Checkpoint(ctx context.Context) error {
+	if db.Engine == Postgres {
+		return nil // PostgreSQL checkpoints its WAL itself
+	}
 	conn, err := db.Write.Conn(ctx)
 	if err != nil {
 		return err

@@ -3,8 +3,10 @@ package db
 import (
 	"errors"
 	"strings"
+	"net"
 	"syscall"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 )
 
@@ -63,6 +65,20 @@ func FaultOf(err error) *Fault {
 	case errors.Is(err, syscall.EIO):
 		return newFault(FaultIO)
 	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "53100": // disk_full
+			return newFault(FaultFull)
+		case "25006": // read_only_sql_transaction (a standby, or default_transaction_read_only)
+			return newFault(FaultReadOnly)
+		case "58030": // io_error
+			return newFault(FaultIO)
+		case "XX001", "XX002": // data_corrupted, index_corrupted
+			return newFault(FaultCorrupt)
+		}
+		return nil
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
@@ -92,4 +108,22 @@ func FaultOf(err error) *Fault {
 		return newFault(FaultCantOpen)
 	}
 	return nil
+}
+
+// Transient reports whether err is a PostgreSQL failure a client may
+// retry: the server cannot be reached or is shutting down, the connection
+// broke, or the transaction lost a serialization race or a deadlock.
+func Transient(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P") ||
+			pe.Code == "40001" || pe.Code == "40P01" || pe.Code == "53300" // too_many_connections
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || pgconn.Timeout(err) ||
+		strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "unexpected EOF")
 }

@@ -9,7 +9,7 @@ import (
 )
 
 const insertEventSQL = `INSERT INTO events (namespace, type, pet_id, actor, from_status, to_status, data, created_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 // insertEvent appends e to the log and sets its id and time.
 func (s *Store) insertEvent(ctx context.Context, tx *txn, e *shelter.Event) error {
@@ -28,11 +28,7 @@ func (s *Store) insertEvent(ctx context.Context, tx *txn, e *shelter.Event) erro
 	if len(e.Data) > 0 {
 		data = string(e.Data)
 	}
-	res, err := tx.execPrepared(ctx, insertEventSQL, e.Namespace, e.Type, petID, e.Actor, e.From, e.To, data, e.CreatedAt)
-	if err != nil {
-		return dbErr("insert event", err)
-	}
-	if e.ID, err = res.LastInsertId(); err != nil {
+	if err := tx.queryRowPrepared(ctx, insertEventSQL, e.Namespace, e.Type, petID, e.Actor, e.From, e.To, data, e.CreatedAt).Scan(&e.ID); err != nil {
 		return dbErr("insert event", err)
 	}
 	tx.evented = true

@@ -118,7 +118,7 @@ func (fs *faultState) current(now time.Time) (err error, probe bool) {
 // probe tries the probe write; its success ends the storage fault.
 func (s *Store) probe(ctx context.Context) error {
 	err := s.inTx(ctx, func(tx *txn) error {
-		_, err := tx.ExecContext(ctx, db.ProbeSQL)
+		_, err := tx.ExecContext(ctx, s.db.ProbeSQL())
 		return err
 	})
 	if err == nil {

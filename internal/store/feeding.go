@@ -143,12 +143,8 @@ func (s *Store) RecordFeedings(ctx context.Context, o shelter.Origin, petIDs []s
 func (s *Store) recordFeedingTx(ctx context.Context, tx *txn, o shelter.Origin, p *shelter.Pet, r shelter.FeedingRequest, now int64) (*shelter.Feeding, error) {
 	n, _ := parseID(p.ID) // read from the database: always valid
 	f := &shelter.Feeding{PetID: p.ID, FedAt: r.FedAt, Note: r.Note, Actor: o.Actor, Namespace: o.Namespace, CreatedAt: now}
-	res, err := tx.ExecContext(ctx, `INSERT INTO feedings (pet_id, fed_at, note, actor, namespace, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		n, f.FedAt, f.Note, f.Actor, f.Namespace, f.CreatedAt)
-	if err != nil {
-		return nil, dbErr("insert feeding", err)
-	}
-	if f.ID, err = res.LastInsertId(); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO feedings (pet_id, fed_at, note, actor, namespace, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		RETURNING id`, n, f.FedAt, f.Note, f.Actor, f.Namespace, f.CreatedAt).Scan(&f.ID); err != nil {
 		return nil, dbErr("insert feeding", err)
 	}
 	if r.FedAt >= p.LastFedAt {

@@ -119,7 +119,11 @@ func (s *Store) ImportPets(ctx context.Context, o shelter.Origin, pets []*shelte
 		}
 		// AUTOINCREMENT's memory: never hand out an id up to seq (the
 		// original's sequence) or the highest imported.
-		if seq > 0 {
+		if s.Postgres() {
+			if err := tx.QueryRowContext(ctx, pgAdvancePetIDs, seq).Scan(&sum.NextID); err != nil {
+				return dbErr("advance the id sequence", err)
+			}
+		} else if seq > 0 {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO sqlite_sequence (name, seq)
 				SELECT 'pets', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'pets')`); err != nil {
 				return dbErr("advance the id sequence", err)
@@ -128,7 +132,9 @@ func (s *Store) ImportPets(ctx context.Context, o shelter.Origin, pets []*shelte
 				return dbErr("advance the id sequence", err)
 			}
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'pets'), 0) + 1`).Scan(&sum.NextID); err != nil {
+		if s.Postgres() {
+			// read above
+		} else if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'pets'), 0) + 1`).Scan(&sum.NextID); err != nil {
 			return dbErr("read the id sequence", err)
 		}
 		n := sum.Pets
@@ -140,3 +146,10 @@ func (s *Store) ImportPets(ctx context.Context, o shelter.Origin, pets []*shelte
 	}
 	return sum, nil
 }
+
+// pgAdvancePetIDs moves PostgreSQL's id sequence of pets past $1 and past
+// every id in the table (rows inserted with their own id do not move it),
+// and returns the next id it will hand out.
+const pgAdvancePetIDs = `SELECT setval('pets_id_seq', greatest(m, 1), m > 0) + CASE WHEN m > 0 THEN 1 ELSE 0 END FROM (
+	SELECT greatest($1::bigint, (SELECT coalesce(max(id), 0) FROM pets),
+		(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM pets_id_seq)) AS m) AS x`

@@ -15,7 +15,7 @@ import (
 )
 
 const insertJobSQL = `INSERT INTO jobs (kind, namespace, pet_id, args, max_attempts, run_at, created_at, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 // enqueueTx inserts a queued job inside the caller's transaction (outbox):
 // the job exists exactly when the caller's change does. petID may be empty;
@@ -45,12 +45,8 @@ func (s *Store) enqueueTx(ctx context.Context, tx *txn, o shelter.Origin, kind, 
 		maxAtt = defaultMaxAttempts
 	}
 	now := s.nowMillis()
-	res, err := tx.execPrepared(ctx, insertJobSQL, kind, o.Namespace, pet, string(raw), maxAtt, now, now, now)
-	if err != nil {
-		return 0, dbErr("enqueue "+kind, err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
+	var id int64
+	if err := tx.queryRowPrepared(ctx, insertJobSQL, kind, o.Namespace, pet, string(raw), maxAtt, now, now, now).Scan(&id); err != nil {
 		return 0, dbErr("enqueue "+kind, err)
 	}
 	tx.enqueued = true
@@ -119,9 +115,12 @@ const (
 		updated_at = ?2, run_at = ?3 WHERE id = ?4 AND state = 'running' AND attempts = ?5`
 	sqlExtend = `UPDATE jobs SET lease_until = ?1 + ?2, updated_at = ?1
 		WHERE state = 'running' AND id IN (SELECT value FROM json_each(?3))`
-	sqlRelease = `UPDATE jobs SET state = 'queued', lease_until = 0, attempts = max(attempts - 1, 0),
+	sqlRelease = `UPDATE jobs SET state = 'queued', lease_until = 0, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,
 		run_at = ?1, updated_at = ?1 WHERE id = ?2 AND state = 'running' AND attempts = ?3`
 )
+
+const sqlNextRunAt = `SELECT min((SELECT run_at FROM jobs INDEXED BY jobs_queued_kind
+	WHERE state = 'queued' AND kind = k.value ORDER BY run_at LIMIT 1)) FROM json_each(?) AS k`
 
 // queueSQL are the queue's hot statements, prepared once on the writer at
 // New: parsing them anew for each transaction cost more than running them.
@@ -190,7 +189,7 @@ func (s *Store) ClaimJobs(ctx context.Context, outcomes []JobOutcome, maxAttempt
 		for _, k := range names {
 			args = append(args, k)
 		}
-		rows, err := tx.queryPrepared(ctx, claimSQL(names), args...)
+		rows, err := tx.queryPrepared(ctx, s.claimSQL(names), args...)
 		if err != nil {
 			return dbErr("claim jobs", err)
 		}
@@ -311,8 +310,7 @@ func (s *Store) CompleteJob(ctx context.Context, jobID int64) error {
 func (s *Store) NextJobRunAt(ctx context.Context, kinds []string) (time.Time, bool, error) {
 	var at sql.NullInt64
 	// One index probe per kind: the earliest of each, then the earliest.
-	err := s.queryRowPrepared(ctx, `SELECT min((SELECT run_at FROM jobs INDEXED BY jobs_queued_kind
-		WHERE state = 'queued' AND kind = k.value ORDER BY run_at LIMIT 1)) FROM json_each(?) AS k`, string(mustJSON(kinds))).Scan(&at)
+	err := s.queryRowPrepared(ctx, sqlNextRunAt, string(mustJSON(kinds))).Scan(&at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, nil
 	} else if err != nil {

@@ -306,7 +306,7 @@ const feedingInCare = `next_feeding_at > 0 AND status NOT IN ('adopted', 'delete
 
 const insertPetSQL = `INSERT INTO pets (name, species, age_months, status, notes, created_at, updated_at,
 	sex, breed, color, microchip, location, intake_type, feeding_interval_minutes, status_changed_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 // CreatePet stores a new pet with status new, records pet.created and
 // enqueues the create jobs, all in one transaction.
@@ -330,13 +330,9 @@ func (s *Store) CreatePet(ctx context.Context, o shelter.Origin, f shelter.PetFi
 			p.FeedingIntervalMinutes = *f.FeedingIntervalMinutes
 		}
 		p.Version, p.StatusChangedAt = 1, now
-		res, err := tx.execPrepared(ctx, insertPetSQL, p.Name, p.Species, p.AgeMonths, p.Status, p.Notes, now, now,
-			p.Sex, p.Breed, p.Color, p.Microchip, p.Location, p.IntakeType, p.FeedingIntervalMinutes, now)
-		if err != nil {
-			return dbErr("insert pet", err)
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
+		var id int64
+		if err := tx.queryRowPrepared(ctx, insertPetSQL, p.Name, p.Species, p.AgeMonths, p.Status, p.Notes, now, now,
+			p.Sex, p.Breed, p.Color, p.Microchip, p.Location, p.IntakeType, p.FeedingIntervalMinutes, now).Scan(&id); err != nil {
 			return dbErr("insert pet", err)
 		}
 		p.ID = strconv.FormatInt(id, 10)

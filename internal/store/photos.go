@@ -54,16 +54,12 @@ func (s *Store) AddPhoto(ctx context.Context, o shelter.Origin, petID string, np
 		ph = &shelter.Photo{PetID: p.ID, Primary: n == 0, Format: np.Format, Bytes: np.Bytes,
 			Width: np.Large.Width, Height: np.Large.Height, ThumbWidth: np.Thumb.Width, ThumbHeight: np.Thumb.Height,
 			ThumbHash: np.Thumb.Hash, LargeHash: np.Large.Hash, Actor: o.Actor, CreatedAt: now}
-		res, err := tx.ExecContext(ctx, `INSERT INTO photos (pet_id, is_primary, format, bytes, width, height,
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO photos (pet_id, is_primary, format, bytes, width, height,
 			thumb_width, thumb_height, thumb_hash, large_hash, actor, created_at, thumb, large)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			p.ID, boolInt(ph.Primary), ph.Format, ph.Bytes, ph.Width, ph.Height, ph.ThumbWidth, ph.ThumbHeight,
-			ph.ThumbHash, ph.LargeHash, ph.Actor, now, np.Thumb.Data, np.Large.Data)
-		if err != nil {
-			return dbErr("insert photo", err)
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
+			ph.ThumbHash, ph.LargeHash, ph.Actor, now, np.Thumb.Data, np.Large.Data).Scan(&id); err != nil {
 			return dbErr("insert photo", err)
 		}
 		ph.ID = strconv.FormatInt(id, 10)

@@ -71,7 +71,8 @@ func (s *Store) setProfileTx(ctx context.Context, tx *txn, jobID int64, o shelte
 		PetID: pet.ID, Actor: o.Actor, Data: mustJSON(data)})
 }
 
-const setProfileSQL = `UPDATE pets SET profile = ?, updated_at = max(updated_at, ?), version = version + 1 WHERE id = ?`
+const setProfileSQL = `UPDATE pets SET profile = ?1, updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END,
+	version = version + 1 WHERE id = ?3`
 
 func (s *Store) completeJob(ctx context.Context, tx *txn, jobID int64) error {
 	if jobID == 0 {

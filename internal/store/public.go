@@ -177,13 +177,9 @@ func (s *Store) CreateInquiry(ctx context.Context, petID string, f shelter.Inqui
 		}
 		in = &shelter.Inquiry{PetID: p.ID, PetName: p.Name, Name: f.Name, Email: f.Email, Phone: f.Phone, Message: f.Message,
 			State: shelter.InquiryOpen, CreatedAt: now}
-		res, err := tx.ExecContext(ctx, `INSERT INTO inquiries (pet_id, name, email, phone, message, addr_hash, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, in.Name, in.Email, in.Phone, in.Message, h, now)
-		if err != nil {
-			return dbErr("insert inquiry", err)
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO inquiries (pet_id, name, email, phone, message, addr_hash, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.ID, in.Name, in.Email, in.Phone, in.Message, h, now).Scan(&id); err != nil {
 			return dbErr("insert inquiry", err)
 		}
 		in.ID = strconv.FormatInt(id, 10)

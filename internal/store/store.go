@@ -69,6 +69,10 @@ type Store struct {
 	// Write statements of the hot paths, prepared at New on the writer
 	// (query → *sql.Stmt); read-only after New.
 	writeStmts map[string]*sql.Stmt
+	// pgSQL holds, on PostgreSQL, the statements written for it in place
+	// of their SQLite forms (the queue's claims); the others are
+	// translated as they reach the driver (db.Rebind).
+	pgSQL map[string]string
 
 	// The group commit's queue of callers; txLeading is true while a
 	// commitLoop drains it.
@@ -114,17 +118,28 @@ func New(d *db.DB, o Options) *Store {
 	}
 	s.writeStmts = map[string]*sql.Stmt{}
 	hot := []string{savepointSQL, releaseSQL, insertPetSQL, insertEventSQL, insertJobSQL, findPetSQL, completeJobSQL, updateStatusSQL, setFeedingSQL, setProfileSQL}
+	if d.Engine == db.Postgres {
+		s.pgSQL = pgStatements()
+	}
 	for _, q := range append(hot, queueSQL...) {
-		if st, err := d.Write.Prepare(q); err == nil { // else execPrepared parses it each time
+		if st, err := d.Write.Prepare(s.q(q)); err == nil { // else execPrepared parses it each time
 			s.writeStmts[q] = st
 		}
 	}
 	return s
 }
 
-// Open opens the SQLite file at path (created and migrated as needed) and
-// returns a Store over it; Close closes the database.
+// Open opens the SQLite file at path (created and migrated as needed), or
+// the PostgreSQL database when path is a postgres:// URL (DATABASE_URL),
+// and returns a Store over it; Close closes the database.
 func Open(ctx context.Context, path string, o Options) (*Store, error) {
+	if db.IsPostgresURL(path) {
+		d, err := db.OpenPostgres(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		return New(d, o), nil
+	}
 	d, err := db.OpenWith(ctx, path, db.Options{Sync: db.Sync(o.Sync), Exclusive: o.Server})
 	if err != nil {
 		return nil, err
@@ -145,6 +160,18 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // defaultMaxAttempts is the attempt limit of a job whose kind sets none.
 const defaultMaxAttempts = 5
+
+// q returns query in the database's dialect: its PostgreSQL form when it
+// has one of its own (see pgSQL), else query itself.
+func (s *Store) q(query string) string {
+	if pg, ok := s.pgSQL[query]; ok {
+		return pg
+	}
+	return query
+}
+
+// Postgres reports whether the store is on PostgreSQL.
+func (s *Store) Postgres() bool { return s.db.Engine == db.Postgres }
 
 // DB returns the underlying database.
 func (s *Store) DB() *db.DB { return s.db }
@@ -224,7 +251,7 @@ func (tx *txn) execPrepared(ctx context.Context, query string, args ...any) (sql
 	if st, ok := tx.s.writeStmts[query]; ok {
 		return tx.StmtContext(ctx, st).ExecContext(context.WithoutCancel(ctx), args...)
 	}
-	return tx.ExecContext(ctx, query, args...)
+	return tx.ExecContext(ctx, tx.s.q(query), args...)
 }
 
 // queryRowPrepared runs a one-row query of the hot paths (prepared at New)
@@ -233,7 +260,7 @@ func (tx *txn) queryRowPrepared(ctx context.Context, query string, args ...any) 
 	if st, ok := tx.s.writeStmts[query]; ok {
 		return tx.StmtContext(ctx, st).QueryRowContext(context.WithoutCancel(ctx), args...)
 	}
-	return tx.QueryRowContext(ctx, query, args...)
+	return tx.QueryRowContext(ctx, tx.s.q(query), args...)
 }
 
 // queryPrepared runs a query of the hot paths (prepared at New) in the
@@ -242,7 +269,7 @@ func (tx *txn) queryPrepared(ctx context.Context, query string, args ...any) (*s
 	if st, ok := tx.s.writeStmts[query]; ok {
 		return tx.StmtContext(ctx, st).QueryContext(context.WithoutCancel(ctx), args...)
 	}
-	return tx.QueryContext(ctx, query, args...)
+	return tx.QueryContext(ctx, tx.s.q(query), args...)
 }
 
 // Each caller of a batch runs under a savepoint of its own.
@@ -440,9 +467,9 @@ func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any)
 	if st, ok := s.readStmts.Load(query); ok {
 		return st.(*sql.Stmt).QueryRowContext(ctx, args...)
 	}
-	st, err := s.db.Read.PrepareContext(ctx, query)
+	st, err := s.db.Read.PrepareContext(ctx, s.q(query))
 	if err != nil {
-		return s.db.Read.QueryRowContext(ctx, query, args...) // the error surfaces at Scan
+		return s.db.Read.QueryRowContext(ctx, s.q(query), args...) // the error surfaces at Scan
 	}
 	if prev, loaded := s.readStmts.LoadOrStore(query, st); loaded {
 		st.Close()
@@ -460,7 +487,7 @@ func dbErr(op string, err error) error {
 		return fmt.Errorf("%s: %w", op, storageErr(err))
 	}
 	msg := err.Error()
-	if errors.Is(err, sql.ErrConnDone) || strings.Contains(msg, "database is closed") ||
+	if errors.Is(err, sql.ErrConnDone) || strings.Contains(msg, "database is closed") || db.Transient(err) ||
 		strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
 		return fmt.Errorf("%s: %w: %w", op, shelter.Errorf(shelter.EUNAVAILABLE, "Database unavailable: try again shortly"), err)
 	}

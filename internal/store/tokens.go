@@ -62,13 +62,9 @@ func (s *Store) CreateToken(ctx context.Context, secretHash string, t *shelter.T
 			return shelter.Errorf(shelter.ECONFLICT, "A token named %s exists or existed: choose another name", t.Name)
 		}
 		t.CreatedAt = s.nowMillis()
-		res, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (name, role, user_id, secret_hash, hint, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, t.Name, t.Role, owner, secretHash, t.Hint, t.CreatedAt, t.ExpiresAt)
-		if err != nil {
-			return dbErr("create token", err)
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (name, role, user_id, secret_hash, hint, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, t.Name, t.Role, owner, secretHash, t.Hint, t.CreatedAt, t.ExpiresAt).Scan(&id); err != nil {
 			return dbErr("create token", err)
 		}
 		t.ID = strconv.FormatInt(id, 10)

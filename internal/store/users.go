@@ -38,13 +38,9 @@ func (s *Store) insertUserTx(ctx context.Context, tx *txn, u *shelter.User, pass
 		return shelter.Errorf(shelter.ECONFLICT, "An account with the email %s already exists", u.Email)
 	}
 	now := s.nowMillis()
-	res, err := tx.ExecContext(ctx, `INSERT INTO users (name, email, role, password_hash, disabled, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Name, u.Email, u.Role, passwordHash, u.Disabled, now, now)
-	if err != nil {
-		return dbErr("create user", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO users (name, email, role, password_hash, disabled, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Name, u.Email, u.Role, passwordHash, u.Disabled, now, now).Scan(&id); err != nil {
 		return dbErr("create user", err)
 	}
 	u.ID, u.CreatedAt, u.UpdatedAt = strconv.FormatInt(id, 10), now, now

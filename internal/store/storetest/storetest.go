@@ -1,4 +1,8 @@
-// Package storetest opens a real SQLite store in a test's temp directory.
+// Package storetest opens a real store for a test: a SQLite file in the
+// test's temp directory or, when the run is on PostgreSQL
+// (PETSTORE_TEST_ENGINE=postgres, see internal/pgtest), a fresh database on
+// the test binary's cluster. A package whose tests use it calls Main from
+// its TestMain.
 package storetest
 
 import (
@@ -7,8 +11,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
+	"github.com/petstore/petstore/internal/pgtest"
 	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 )
@@ -38,10 +45,60 @@ func OpenAt(t testing.TB, path string, o store.Options) *store.Store {
 	if o.Sync == "" {
 		o.Sync = os.Getenv("DB_SYNC")
 	}
+	if pgtest.Enabled() {
+		path = pgURL(t, path)
+	}
 	s, err := store.Open(context.Background(), path, o)
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// Main runs a package's tests (see pgtest.Main): call it from TestMain.
+func Main(m *testing.M) { pgtest.Main(m) }
+
+// Postgres reports whether this run's stores are on PostgreSQL.
+func Postgres() bool { return pgtest.Enabled() }
+
+// SQLiteOnly skips a test that is about SQLite itself (its files, pragmas
+// or triggers) on a PostgreSQL run, saying why.
+func SQLiteOnly(t testing.TB, why string) {
+	t.Helper()
+	if pgtest.Enabled() {
+		t.Skip("SQLite only: " + why)
+	}
+}
+
+var (
+	pgMu       sync.Mutex
+	pgTemplate string
+	pgByPath   = map[string]string{}
+)
+
+// pgURL returns the PostgreSQL database that stands for the SQLite file at
+// path in this run: a new one, copied from a migrated template, the first
+// time; the same one when a test reopens path.
+func pgURL(t testing.TB, path string) string {
+	pgMu.Lock()
+	defer pgMu.Unlock()
+	if u, ok := pgByPath[path]; ok {
+		return u
+	}
+	if pgTemplate == "" {
+		u := pgtest.NewDatabase(t, "")
+		s, err := store.Open(context.Background(), u, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatalf("migrate the template database: %v", err)
+		}
+		s.Close()
+		pgTemplate = u[strings.LastIndex(u, "/")+1:]
+		if i := strings.IndexByte(pgTemplate, '?'); i >= 0 {
+			pgTemplate = pgTemplate[:i]
+		}
+	}
+	u := pgtest.NewDatabase(t, pgTemplate)
+	pgByPath[path] = u
+	return u
 }
