@@ -65,9 +65,27 @@ e2e-deps: ## Install Debian's chromium and the Playwright driver when missing
 		npm install --silent --no-audit --no-fund --prefix "$(PLAYWRIGHT_DRIVER_PATH)" axe-core@$(AXE_VERSION); \
 	fi
 
+.PHONY: pg-deps
+pg-deps: ## Install Debian's PostgreSQL when missing (the tests start a throwaway cluster of their own)
+	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing postgresql (apt-get)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
+# The packages whose tests run a second time on PostgreSQL: each test binary
+# starts a cluster of its own in a temp directory (internal/pgtest) and each
+# test gets a fresh database.
+PG_TEST_PKGS := ./db/... ./internal/store/... ./internal/jobs/... ./internal/auth/... ./internal/metrics/... ./web
+
 .PHONY: test
-test: e2e-deps lint check-generated ## Run every test (installs what it needs first)
+test: e2e-deps pg-deps lint check-generated ## Run every test, on SQLite and then on PostgreSQL (installs what it needs first)
 	go test -count=1 -timeout 20m ./...
+	PETSTORE_TEST_ENGINE=postgres go test -count=1 -timeout 20m $(PG_TEST_PKGS)
+
+.PHONY: test-pg
+test-pg: pg-deps ## Run the tests that use the database on PostgreSQL only
+	PETSTORE_TEST_ENGINE=postgres go test -count=1 -timeout 20m $(PG_TEST_PKGS)
 
 .PHONY: loadtest
 loadtest: build ## Measure the built binary over HTTP (about 3 minutes; LOADTEST_FLAGS="-h" lists the options)

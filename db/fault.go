@@ -2,8 +2,8 @@ package db
 
 import (
 	"errors"
-	"strings"
 	"net"
+	"strings"
 	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"

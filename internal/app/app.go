@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -46,7 +47,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // a one-shot command. Every create enqueues the job kinds shelter.JobKinds
 // marks OnCreate. onBatch (may be nil) is told each group commit's size.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, server bool, onBatch func(int)) (*store.Store, error) {
-	return store.Open(ctx, cfg.DBPath, store.Options{PurgeAfter: cfg.PurgeAfter, FeedingInterval: cfg.FeedingInterval,
+	return store.Open(ctx, cfg.Database(), store.Options{PurgeAfter: cfg.PurgeAfter, FeedingInterval: cfg.FeedingInterval,
 		Sync: cfg.DBSync, Logger: log, Server: server, OnBatch: onBatch})
 }
 
@@ -294,7 +295,7 @@ func (a *App) Serve(ctx context.Context) (err error) {
 	}()
 	a.ready.Store(true)
 	close(a.listening)
-	log.Info("🐾 Petstore listening", "addr", a.baseURL, "listen", l.Addr().String(), "db", cfg.DBPath, "version", ReadBuildInfo().Short())
+	log.Info("🐾 Petstore listening", "addr", a.baseURL, "listen", l.Addr().String(), "db", dbName(cfg), "version", ReadBuildInfo().Short())
 	if a.setup != "" {
 		log.Warn("🔑 First run: open " + a.baseURL + "/setup?token=" + a.setup + " to create the first admin (the link works once, for 1 hour)")
 	}
@@ -320,4 +321,21 @@ func (a *App) Serve(ctx context.Context) (err error) {
 		return fmt.Errorf("shut down http: %w", err)
 	}
 	return nil
+}
+
+// dbName names the database for the log: the SQLite file, or PostgreSQL's
+// host and database (never the URL, which may hold a password).
+func dbName(cfg config.Config) string {
+	if cfg.DatabaseURL == "" {
+		return cfg.DBPath
+	}
+	u, err := url.Parse(cfg.DatabaseURL)
+	if err != nil {
+		return "postgres"
+	}
+	host := u.Host
+	if h := u.Query().Get("host"); h != "" {
+		host = h
+	}
+	return "postgres://" + host + u.Path
 }

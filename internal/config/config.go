@@ -8,19 +8,32 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/joho/godotenv"
 	"github.com/robfig/cron/v3"
 )
 
+// Database returns what the store opens: DATABASE_URL when set, else
+// DB_PATH.
+func (c Config) Database() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return c.DBPath
+}
+
 // Config holds every setting. Each field names its environment variable.
 type Config struct {
-	Port       int           // PORT
-	DBPath     string        // DB_PATH
-	DBSync     string        // DB_SYNC: full (default) or normal
-	PurgeAfter time.Duration // PURGE_AFTER
-	LogFormat  string        // LOG_FORMAT: text or json
+	Port   int    // PORT
+	DBPath string // DB_PATH
+	// DatabaseURL (DATABASE_URL), a postgres:// URL, puts the data in
+	// PostgreSQL instead of the SQLite file at DB_PATH.
+	DatabaseURL string
+	DBSync      string        // DB_SYNC: full (default) or normal
+	PurgeAfter  time.Duration // PURGE_AFTER
+	LogFormat   string        // LOG_FORMAT: text or json
 
 	FeedingInterval time.Duration // FEEDING_INTERVAL: createdAt to nextFeedingAt
 	ReaperSchedule  string        // REAPER_SCHEDULE: five-field cron, in TZ
@@ -67,6 +80,12 @@ func Load(envFile string) (Config, error) {
 	}
 	if v, ok := lookup("DB_PATH"); ok {
 		c.DBPath = v
+	}
+	if v, ok := lookup("DATABASE_URL"); ok && v != "" {
+		if !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+			errs = append(errs, fmt.Errorf("DATABASE_URL: must be a postgres:// URL (leave it unset for SQLite at DB_PATH)"))
+		}
+		c.DatabaseURL = v
 	}
 	if v, ok := lookup("DB_SYNC"); ok {
 		if v != "full" && v != "normal" {

@@ -190,10 +190,7 @@ func TestReaperPruneFailuresAreErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			clk.Set(time.Now())
-			if _, err := st.DB().Write.Exec(`CREATE TEMP TRIGGER stuck BEFORE DELETE ON ` + c.table + `
-				BEGIN SELECT RAISE(ABORT, 'stuck'); END`); err != nil {
-				t.Fatal(err)
-			}
+			storetest.FailDeletes(t, st, c.table, "")
 			_, err := (&jobs.Reaper{Store: st, Logger: slog.New(slog.DiscardHandler)}).Run(ctx)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err %v, want one naming %q", err, c.want)

@@ -209,10 +209,7 @@ func TestReaperInBatchesCountsFailures(t *testing.T) {
 	}
 	clock.Set(time.Now())
 	// A purge that fails for one pet must not undo the others of its batch.
-	if _, err := st.DB().Write.Exec(`CREATE TEMP TRIGGER stuck BEFORE DELETE ON pets WHEN old.name = 'Stuck'
-		BEGIN SELECT RAISE(ABORT, 'stuck'); END`); err != nil {
-		t.Fatal(err)
-	}
+	storetest.FailDeletes(t, st, "pets", "old.name = 'Stuck'")
 	r := &jobs.Reaper{Store: st, Batch: 2, Now: clock.Now}
 	s, err := r.Run(ctx)
 	if err != nil {

@@ -226,7 +226,7 @@ func TestLapsedLeaseIsReclaimed(t *testing.T) {
 	st := openStore(t)
 	id := enqueue(t, st, testKind, 1)[0]
 	// A process claims the job with a short lease and dies.
-	claimed, err := st.ClaimJobs(context.Background(), nil, map[string]int{testKind: 0}, 1, 100*time.Millisecond)
+	claimed, err := st.ClaimJobs(context.Background(), nil, map[string]int{testKind: 0}, 1, time.Second)
 	if err != nil || len(claimed) != 1 {
 		t.Fatalf("claim: %v, %d jobs", err, len(claimed))
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/petstore/petstore/db"
+	"github.com/petstore/petstore/internal/shelter"
 )
 
 // BackupInfo says what a backup or a restore did.
@@ -28,6 +29,9 @@ type BackupInfo struct {
 // (integrity_check) before it takes the name dst: a file at dst is always
 // a whole, checked backup. dst must not exist.
 func Backup(ctx context.Context, dbPath, dst string) (*BackupInfo, error) {
+	if db.IsPostgresURL(dbPath) {
+		return nil, ErrPostgresBackup
+	}
 	start := time.Now()
 	if _, err := os.Stat(dst); err == nil {
 		return nil, fmt.Errorf("%s already exists: choose another name", dst)
@@ -63,8 +67,17 @@ func Backup(ctx context.Context, dbPath, dst string) (*BackupInfo, error) {
 
 // Backup copies the store's database to dst (see the function Backup).
 func (s *Store) Backup(ctx context.Context, dst string) (*BackupInfo, error) {
+	if s.Postgres() {
+		return nil, ErrPostgresBackup
+	}
 	return Backup(ctx, s.db.Path, dst)
 }
+
+// ErrPostgresBackup answers a backup or a restore asked of a PostgreSQL
+// database: PostgreSQL's own tools do that (pg_dump, pg_restore, or the
+// operator's continuous archiving).
+var ErrPostgresBackup = shelter.Errorf(shelter.EINVALID,
+	"The database is PostgreSQL: back it up with pg_dump and restore with pg_restore (see the README, Outgrowing one machine)")
 
 // Restore replaces the database at dbPath with the backup src, which must
 // pass its check (integrity, a Petstore schema this build knows). It
@@ -74,6 +87,9 @@ func (s *Store) Backup(ctx context.Context, dst string) (*BackupInfo, error) {
 // returned. The restored copy gets the current migrations at the next
 // start.
 func Restore(ctx context.Context, src, dbPath string) (info *BackupInfo, keptAs string, err error) {
+	if db.IsPostgresURL(dbPath) {
+		return nil, "", ErrPostgresBackup
+	}
 	start := time.Now()
 	checked, err := db.CheckFile(ctx, src)
 	if err != nil {

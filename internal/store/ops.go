@@ -35,6 +35,11 @@ func (s *Store) QueueStats(ctx context.Context) ([]shelter.QueueStat, error) {
 
 // DBSize is the size on disk of the database: its file and its WAL.
 func (s *Store) DBSize() (int64, error) {
+	if s.Postgres() {
+		var n int64
+		err := s.db.Read.QueryRow(`SELECT pg_database_size(current_database())`).Scan(&n)
+		return n, err
+	}
 	fi, err := os.Stat(s.db.Path)
 	if err != nil {
 		return 0, err

@@ -472,12 +472,13 @@ func (s *Store) updateFieldsTx(ctx context.Context, tx *txn, o shelter.Origin, p
 	}
 	p.UpdatedAt = max(s.nowMillis(), p.UpdatedAt)
 	p.Version++
-	if _, err := tx.ExecContext(ctx, `UPDATE pets SET name = ?, species = ?, age_months = ?, notes = ?, updated_at = ?,
-		sex = ?, breed = ?, color = ?, microchip = ?, location = ?, intake_type = ?, feeding_interval_minutes = ?,
-		next_feeding_at = CASE WHEN ? > 0 THEN ? ELSE next_feeding_at END, version = ? WHERE id = ?`,
+	// next_feeding_at moves only when the change gave it a time.
+	if _, err := tx.ExecContext(ctx, `UPDATE pets SET name = ?1, species = ?2, age_months = ?3, notes = ?4, updated_at = ?5,
+		sex = ?6, breed = ?7, color = ?8, microchip = ?9, location = ?10, intake_type = ?11, feeding_interval_minutes = ?12,
+		next_feeding_at = CASE WHEN ?13 > next_feeding_at * 0 THEN ?13 ELSE next_feeding_at END, version = ?14 WHERE id = ?15`,
 		p.Name, p.Species, p.AgeMonths, p.Notes, p.UpdatedAt,
 		p.Sex, p.Breed, p.Color, p.Microchip, p.Location, p.IntakeType, own,
-		p.NextFeedingAt, p.NextFeedingAt, p.Version, p.ID); err != nil {
+		p.NextFeedingAt, p.Version, p.ID); err != nil {
 		return dbErr("update pet", err)
 	}
 	s.finishPet(p)

@@ -102,3 +102,28 @@ func pgURL(t testing.TB, path string) string {
 	pgByPath[path] = u
 	return u
 }
+
+// FailDeletes makes deletes from table fail (only those of rows matching
+// cond, an SQL condition on old, when it is not empty) for the rest of the
+// test, on either engine: a stand-in for a storage failure.
+func FailDeletes(t testing.TB, s *store.Store, table, cond string) {
+	t.Helper()
+	var q string
+	if pgtest.Enabled() {
+		q = `CREATE OR REPLACE FUNCTION stuck() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'stuck'; END $$;
+			CREATE TRIGGER stuck BEFORE DELETE ON ` + table + ` FOR EACH ROW`
+		if cond != "" {
+			q += ` WHEN (` + cond + `)`
+		}
+		q += ` EXECUTE FUNCTION stuck()`
+	} else {
+		q = `CREATE TEMP TRIGGER stuck BEFORE DELETE ON ` + table
+		if cond != "" {
+			q += ` WHEN ` + cond
+		}
+		q += ` BEGIN SELECT RAISE(ABORT, 'stuck'); END`
+	}
+	if _, err := s.DB().Write.Exec(q); err != nil {
+		t.Fatal(err)
+	}
+}
