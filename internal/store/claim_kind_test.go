@@ -26,6 +26,7 @@ func queueBacklog(t testing.TB, s *store.Store, kind string, n int) {
 // and stops at the limit: no statement of the queue scans the jobs table
 // or sorts the whole queue, however many jobs of any kind wait.
 func TestClaimPlanIsPerKind(t *testing.T) {
+	storetest.SQLiteOnly(t, "reads SQLite's EXPLAIN QUERY PLAN (PostgreSQL claims with FOR UPDATE SKIP LOCKED, plan left to its statistics)")
 	s := storetest.Open(t, store.Options{})
 	queueBacklog(t, s, shelter.JobEnrichProfile, 30_000)
 	queueBacklog(t, s, shelter.JobFeedingReminder, 100)

@@ -45,6 +45,8 @@ type Options struct {
 	// at once with a *db.LockedError naming the holder), and, since no
 	// other server can be running, the jobs a dead process left running
 	// are handed back at once instead of when their lease lapses.
+	// On PostgreSQL it does neither: several servers share the database,
+	// so a dead server's jobs are taken over when their lease lapses.
 	Server bool
 }
 
