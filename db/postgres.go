@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -180,4 +181,42 @@ func PostgresVersions() []int {
 		}
 	}
 	return vs
+}
+
+// Listen calls fn with the payload of each notification on channel until
+// ctx ends, on a connection of its own. After each (re)connection it calls
+// fn with "" (notifications sent meanwhile were missed); after a failure
+// it tells onErr and connects again a second later.
+func (db *DB) Listen(ctx context.Context, channel string, fn func(payload string), onErr func(error)) {
+	for {
+		err := listenOnce(ctx, db.URL, channel, fn)
+		if ctx.Err() != nil {
+			return
+		}
+		onErr(err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func listenOnce(ctx context.Context, url, channel string, fn func(payload string)) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, `LISTEN `+pgx.Identifier{channel}.Sanitize()); err != nil {
+		return err
+	}
+	fn("")
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		fn(n.Payload)
+	}
 }

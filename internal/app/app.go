@@ -141,7 +141,11 @@ func (a *App) wire(ctx context.Context, build BuildInfo) error {
 
 	// Periodic work (schedules.go).
 	backup := newBackup(cfg, st, a.metrics, log)
-	if a.sched, err = jobs.NewSchedule(jobs.ScheduleOptions{Logger: log}, schedules(cfg, st, reaper, backup, log)...); err != nil {
+	so := jobs.ScheduleOptions{Logger: log}
+	if st.Postgres() { // several servers may share the database: each scheduled run once
+		so.Claim = st.ClaimScheduledRun
+	}
+	if a.sched, err = jobs.NewSchedule(so, schedules(cfg, st, reaper, backup, log)...); err != nil {
 		return err
 	}
 	a.srv.SetReaperSchedule(a.sched.Entry(jobs.ReaperTaskName)) // the dashboard's Jobs page shows its next run

@@ -41,6 +41,11 @@ type ScheduleOptions struct {
 	Clock clockwork.Clock
 	// Logger receives the console lines (default slog.Default()).
 	Logger *slog.Logger
+	// Claim, when set, is asked before each scheduled run whether this
+	// process takes the task's run of that minute (several servers on one
+	// database run each scheduled run once); a run it does not take is
+	// skipped.
+	Claim func(ctx context.Context, task string, slot time.Time) (bool, error)
 }
 
 // Schedule runs the periodic background work on gocron, each task in
@@ -79,6 +84,21 @@ func NewSchedule(o ScheduleOptions, tasks ...Task) (*Schedule, error) {
 		}
 		j, err := s.NewJob(gocron.CronJob(t.Spec, false),
 			gocron.NewTask(func(ctx context.Context) {
+				if o.Claim != nil {
+					now := time.Now()
+					if o.Clock != nil {
+						now = o.Clock.Now()
+					}
+					mine, err := o.Claim(ctx, t.Name, now.Truncate(time.Minute))
+					if err != nil {
+						log.Error("❌ "+t.Label+" run failed", "err", err)
+						return
+					}
+					if !mine {
+						log.Debug(t.Label+" run taken by another server", "task", t.Name)
+						return
+					}
+				}
 				err := t.Run(ctx)
 				switch {
 				case err == nil:

@@ -75,6 +75,9 @@ type Store struct {
 	// of their SQLite forms (the queue's claims); the others are
 	// translated as they reach the driver (db.Rebind).
 	pgSQL map[string]string
+	// stopListen ends listen's goroutine, which closes listenDone.
+	stopListen func()
+	listenDone chan struct{}
 
 	// The group commit's queue of callers; txLeading is true while a
 	// commitLoop drains it.
@@ -122,6 +125,7 @@ func New(d *db.DB, o Options) *Store {
 	hot := []string{savepointSQL, releaseSQL, insertPetSQL, insertEventSQL, insertJobSQL, findPetSQL, completeJobSQL, updateStatusSQL, setFeedingSQL, setProfileSQL}
 	if d.Engine == db.Postgres {
 		s.pgSQL = pgStatements()
+		s.listen()
 	}
 	for _, q := range append(hot, queueSQL...) {
 		if st, err := d.Write.Prepare(s.q(q)); err == nil { // else execPrepared parses it each time
@@ -158,7 +162,37 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.stopListen != nil {
+		s.stopListen()
+		<-s.listenDone
+	}
+	return s.db.Close()
+}
+
+// notifyChannel is the PostgreSQL channel on which a commit tells every
+// server that it queued jobs ("j") or appended events ("e").
+const notifyChannel = "petstore"
+
+// listen wakes this server's job runners and live views when any server's
+// commit queued jobs or appended events (LISTEN/NOTIFY), and wakes both
+// whenever the listening connection is (re)made, for what it may have
+// missed meanwhile.
+func (s *Store) listen() {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopListen, s.listenDone = cancel, make(chan struct{})
+	go func() {
+		defer close(s.listenDone)
+		s.db.Listen(ctx, notifyChannel, func(payload string) {
+			if payload == "" || strings.Contains(payload, "j") {
+				s.notify(&s.onEnqueue)
+			}
+			if payload == "" || strings.Contains(payload, "e") {
+				s.notify(&s.onEvent)
+			}
+		}, func(err error) { s.log.Warn("database notifications: listening again shortly", "err", err) })
+	}()
+}
 
 // defaultMaxAttempts is the attempt limit of a job whose kind sets none.
 const defaultMaxAttempts = 5
@@ -427,6 +461,24 @@ func (s *Store) commitBatch(batch []*txRequest) {
 		if err != nil {
 			fail(dbErr("savepoint", err))
 			return
+		}
+	}
+	if s.Postgres() {
+		// Tell the other servers' listeners at commit (see listen).
+		var payload string
+		for _, tx := range txs {
+			if tx != nil && tx.enqueued && !strings.Contains(payload, "j") {
+				payload += "j"
+			}
+			if tx != nil && tx.evented && !strings.Contains(payload, "e") {
+				payload += "e"
+			}
+		}
+		if payload != "" {
+			if _, err := sqlTx.ExecContext(ctx, `SELECT pg_notify('`+notifyChannel+`', ?)`, payload); err != nil {
+				fail(dbErr("notify", err))
+				return
+			}
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {

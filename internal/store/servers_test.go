@@ -1,0 +1,106 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/petstore/petstore/internal/shelter"
+	"github.com/petstore/petstore/internal/store"
+	"github.com/petstore/petstore/internal/store/storetest"
+)
+
+// Two stores on one PostgreSQL database stand for two servers: what one
+// writes the other reads, its commit wakes the other's live views and job
+// runners (LISTEN/NOTIFY), no job is claimed by both (FOR UPDATE SKIP
+// LOCKED), and a scheduled run is taken by one only.
+func TestTwoServersOnePostgres(t *testing.T) {
+	if !storetest.Postgres() {
+		t.Skip("PostgreSQL run only: on SQLite one server owns the database file (make test runs this on PostgreSQL)")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "shared.db") // the same database for both
+	a := storetest.OpenAt(t, path, store.Options{})
+	b := storetest.OpenAt(t, path, store.Options{})
+
+	events, enqueued := make(chan struct{}, 100), make(chan struct{}, 100)
+	b.OnEvent(func() { events <- struct{}{} })
+	b.OnEnqueue(func() { enqueued <- struct{}{} })
+	drain := func(c chan struct{}) {
+		for len(c) > 0 {
+			<-c
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // b's listener connects (and wakes once)
+	drain(events)
+	drain(enqueued)
+
+	p, err := a.CreatePet(ctx, origin, fields("Rex", shelter.SpeciesDog, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]chan struct{}{"event": events, "enqueue": enqueued} {
+		select {
+		case <-c:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the other server was not woken by the %s", name)
+		}
+	}
+	if got, err := b.FindPetByID(ctx, p.ID); err != nil || got.Name != "Rex" {
+		t.Fatalf("read on the other server: %v %v", got, err)
+	}
+
+	// 200 jobs, both servers claiming at once, 10 at a time: each job once.
+	var jobs []store.NewJob
+	for range 200 {
+		jobs = append(jobs, store.NewJob{Kind: shelter.JobFeedingReminder, PetID: p.ID})
+	}
+	if _, err := a.Enqueue(ctx, origin, jobs...); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	seen := map[int64]int{}
+	var wg sync.WaitGroup
+	for _, s := range []*store.Store{a, b, a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				js, err := s.ClaimJobs(ctx, nil, map[string]int{shelter.JobFeedingReminder: 0}, 10, time.Minute)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(js) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, j := range js {
+					seen[j.ID]++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("job %d claimed %d times", id, n)
+		}
+	}
+	if len(seen) < 200 {
+		t.Errorf("%d jobs claimed, want at least the 200 queued", len(seen))
+	}
+
+	slot := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
+	okA, errA := a.ClaimScheduledRun(ctx, "deletion-reaper", slot)
+	okB, errB := b.ClaimScheduledRun(ctx, "deletion-reaper", slot.Add(20*time.Second))
+	if errA != nil || errB != nil || !okA || okB {
+		t.Fatalf("scheduled run taken by a %v (%v) and b %v (%v): want a only", okA, errA, okB, errB)
+	}
+	if ok, err := b.ClaimScheduledRun(ctx, "deletion-reaper", slot.Add(time.Minute)); err != nil || !ok {
+		t.Fatalf("the next minute's run: %v %v", ok, err)
+	}
+}
