@@ -184,12 +184,12 @@ func PostgresVersions() []int {
 }
 
 // Listen calls fn with the payload of each notification on channel until
-// ctx ends, on a connection of its own. After each (re)connection it calls
-// fn with "" (notifications sent meanwhile were missed); after a failure
-// it tells onErr and connects again a second later.
+// ctx ends, on a connection of its own. After a failure it tells onErr,
+// connects again a second later, and then calls fn with "" (notifications
+// sent meanwhile were missed).
 func (db *DB) Listen(ctx context.Context, channel string, fn func(payload string), onErr func(error)) {
-	for {
-		err := listenOnce(ctx, db.URL, channel, fn)
+	for again := false; ; again = true {
+		err := listenOnce(ctx, db.URL, channel, fn, again)
 		if ctx.Err() != nil {
 			return
 		}
@@ -202,7 +202,7 @@ func (db *DB) Listen(ctx context.Context, channel string, fn func(payload string
 	}
 }
 
-func listenOnce(ctx context.Context, url, channel string, fn func(payload string)) error {
+func listenOnce(ctx context.Context, url, channel string, fn func(payload string), again bool) error {
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		return err
@@ -211,7 +211,9 @@ func listenOnce(ctx context.Context, url, channel string, fn func(payload string
 	if _, err := conn.Exec(ctx, `LISTEN `+pgx.Identifier{channel}.Sanitize()); err != nil {
 		return err
 	}
-	fn("")
+	if again {
+		fn("")
+	}
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {

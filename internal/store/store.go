@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -78,6 +80,8 @@ type Store struct {
 	// stopListen ends listen's goroutine, which closes listenDone.
 	stopListen func()
 	listenDone chan struct{}
+	// id tells this store's notifications from the other servers'.
+	id string
 
 	// The group commit's queue of callers; txLeading is true while a
 	// commitLoop drains it.
@@ -125,6 +129,7 @@ func New(d *db.DB, o Options) *Store {
 	hot := []string{savepointSQL, releaseSQL, insertPetSQL, insertEventSQL, insertJobSQL, findPetSQL, completeJobSQL, updateStatusSQL, setFeedingSQL, setProfileSQL}
 	if d.Engine == db.Postgres {
 		s.pgSQL = pgStatements()
+		s.id = strconv.FormatInt(rand.Int64(), 36)
 		s.listen()
 	}
 	for _, q := range append(hot, queueSQL...) {
@@ -171,7 +176,8 @@ func (s *Store) Close() error {
 }
 
 // notifyChannel is the PostgreSQL channel on which a commit tells every
-// server that it queued jobs ("j") or appended events ("e").
+// server that it queued jobs ("j") or appended events ("e"): the payload
+// is the sending store's id, a colon, and those letters.
 const notifyChannel = "petstore"
 
 // listen wakes this server's job runners and live views when any server's
@@ -184,6 +190,10 @@ func (s *Store) listen() {
 	go func() {
 		defer close(s.listenDone)
 		s.db.Listen(ctx, notifyChannel, func(payload string) {
+			from, payload, _ := strings.Cut(payload, ":")
+			if from == s.id {
+				return // this store woke its own at commit
+			}
 			if payload == "" || strings.Contains(payload, "j") {
 				s.notify(&s.onEnqueue)
 			}
@@ -465,7 +475,7 @@ func (s *Store) commitBatch(batch []*txRequest) {
 	}
 	if s.Postgres() {
 		// Tell the other servers' listeners at commit (see listen).
-		var payload string
+		payload := s.id + ":"
 		for _, tx := range txs {
 			if tx != nil && tx.enqueued && !strings.Contains(payload, "j") {
 				payload += "j"
@@ -474,7 +484,7 @@ func (s *Store) commitBatch(batch []*txRequest) {
 				payload += "e"
 			}
 		}
-		if payload != "" {
+		if payload != s.id+":" {
 			if _, err := sqlTx.ExecContext(ctx, `SELECT pg_notify('`+notifyChannel+`', ?)`, payload); err != nil {
 				fail(dbErr("notify", err))
 				return
