@@ -29,6 +29,7 @@ commands:
   backup FILE                      write a checked copy of the database to FILE (safe while serving)
   restore FILE                     replace the database with the backup FILE (server stopped)
   import FILE                      import pets from the original's pets.json or a JSON export
+  copy-db --to postgres://…        copy the SQLite database (DB_PATH, server stopped) into an empty PostgreSQL one
   version                          print the version
   healthcheck                      exit 0 when the server on LISTEN_ADDR answers /healthz
   help                             print this help
@@ -61,6 +62,7 @@ var commands = map[string]command{
 	"backup":      {usage: backupUsage, run: runBackup},
 	"restore":     {usage: restoreUsage, run: runRestore},
 	"import":      {usage: importUsage, run: runImport},
+	"copy-db":     {usage: copyDBUsage, run: runCopyDB},
 	"healthcheck": {usage: healthcheckUsage, run: runHealthcheck},
 	"version":     {usage: versionUsage, run: runVersion, raw: true},
 }

@@ -203,6 +203,9 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
 		return usageErrorf(backupUsage, "backup: one FILE is required")
 	}
+	if e.cfg.DatabaseURL != "" {
+		return fmt.Errorf("backup: %w", store.ErrPostgresBackup)
+	}
 	if _, err := os.Stat(e.cfg.DBPath); err != nil {
 		return fmt.Errorf("backup: no database at DB_PATH=%s: %w", e.cfg.DBPath, err)
 	}
@@ -226,6 +229,9 @@ the database it replaces is kept beside it as DB_PATH.before-restore-TIME.`
 func runRestore(ctx context.Context, e *env, args []string) error {
 	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
 		return usageErrorf(restoreUsage, "restore: one FILE is required")
+	}
+	if e.cfg.DatabaseURL != "" {
+		return fmt.Errorf("restore: %w", store.ErrPostgresBackup)
 	}
 	unlock, err := store.LockDB(e.cfg.DBPath)
 	if errors.Is(err, store.ErrLocked) {
