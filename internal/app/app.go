@@ -140,6 +140,9 @@ func (a *App) wire(ctx context.Context, build BuildInfo) error {
 	a.srv = web.New(d)
 
 	// Periodic work (schedules.go).
+	if st.Postgres() && cfg.Ops.BackupDir != "" {
+		return fmt.Errorf("BACKUP_DIR: scheduled backups are SQLite's; on PostgreSQL (DATABASE_URL) back up with pg_dump")
+	}
 	backup := newBackup(cfg, st, a.metrics, log)
 	so := jobs.ScheduleOptions{Logger: log}
 	if st.Postgres() { // several servers may share the database: each scheduled run once

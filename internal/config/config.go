@@ -116,9 +116,6 @@ func Load(envFile string) (Config, error) {
 	var opsErrs []error
 	c.Ops, opsErrs = loadOps(c.Port, portSet)
 	errs = append(errs, opsErrs...)
-	if c.DatabaseURL != "" && c.Ops.BackupDir != "" {
-		errs = append(errs, fmt.Errorf("BACKUP_DIR: scheduled backups are for SQLite; on PostgreSQL (DATABASE_URL) back up with pg_dump"))
-	}
 	if v, ok := lookup("PPROF_ADDR"); ok {
 		host, _, err := net.SplitHostPort(v)
 		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {

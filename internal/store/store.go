@@ -191,6 +191,7 @@ func (s *Store) listen() {
 		defer close(s.listenDone)
 		s.db.Listen(ctx, notifyChannel, func(payload string) {
 			from, payload, _ := strings.Cut(payload, ":")
+			s.log.Debug("database notification", "from", from, "self", from == s.id, "what", payload)
 			if from == s.id {
 				return // this store woke its own at commit
 			}
@@ -475,16 +476,19 @@ func (s *Store) commitBatch(batch []*txRequest) {
 	}
 	if s.Postgres() {
 		// Tell the other servers' listeners at commit (see listen).
-		payload := s.id + ":"
+		var jobs, events bool
 		for _, tx := range txs {
-			if tx != nil && tx.enqueued && !strings.Contains(payload, "j") {
+			jobs = jobs || tx != nil && tx.enqueued
+			events = events || tx != nil && tx.evented
+		}
+		if jobs || events {
+			payload := s.id + ":"
+			if jobs {
 				payload += "j"
 			}
-			if tx != nil && tx.evented && !strings.Contains(payload, "e") {
+			if events {
 				payload += "e"
 			}
-		}
-		if payload != s.id+":" {
 			if _, err := sqlTx.ExecContext(ctx, `SELECT pg_notify('`+notifyChannel+`', ?)`, payload); err != nil {
 				fail(dbErr("notify", err))
 				return
