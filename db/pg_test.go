@@ -22,6 +22,7 @@ func TestRebind(t *testing.T) {
 		{`WHERE name LIKE ? ESCAPE '\'`, `WHERE name ILIKE $1 ESCAPE '\'`},
 		{"SELECT 1 -- a ? comment\n, ?", "SELECT 1 -- a ? comment\n, $1"},
 		{`SET attempts = attempts + 1, n = (-1)`, `SET attempts = attempts + 1, n = (-1)`},
+		{`WHERE json_extract(p.profile, '$.source') = ?1`, `WHERE (p.profile::json ->> 'source') = $1`},
 	} {
 		if got := Rebind(c.in); got != c.want {
 			t.Errorf("Rebind(%q)\n = %q\nwant %q", c.in, got, c.want)

@@ -19,6 +19,7 @@ import (
 //   - SQLite's planner hints (INDEXED BY name, a unary + on a column that
 //     keeps an index out) are dropped: PostgreSQL plans from statistics;
 //   - LIKE becomes ILIKE: SQLite's LIKE ignores the case of ASCII letters;
+//   - json_extract(col, '$.field') becomes (col::json ->> 'field');
 //   - Go booleans become 0 and 1 (the schema keeps SQLite's integer flags).
 //
 // COLLATE NOCASE needs no translation: the PostgreSQL schema defines a
@@ -31,6 +32,7 @@ var (
 	reIndexedBy  = regexp.MustCompile(`\s+INDEXED BY\s+\w+`)
 	reUnaryPlus  = regexp.MustCompile(`([\s(])\+([a-z_])`)
 	reLike       = regexp.MustCompile(`\bLIKE\b`)
+	reJSONField  = regexp.MustCompile(`json_extract\(([\w.]+), '\$\.(\w+)'\)`)
 )
 
 // Rebind translates one statement from the store's SQLite dialect to
@@ -45,6 +47,7 @@ func Rebind(q string) string {
 }
 
 func rebind(q string) string {
+	q = reJSONField.ReplaceAllString(q, "($1::json ->> '$2')")
 	var b strings.Builder
 	b.Grow(len(q) + 16)
 	n := 0

@@ -31,6 +31,10 @@ var pgQueueSQL = map[string]string{
 		WHERE id = $4::bigint AND state = 'running' AND attempts = $5::bigint`,
 	sqlExtend: `UPDATE jobs SET lease_until = $1::bigint + $2::bigint, updated_at = $1::bigint
 		WHERE state = 'running' AND id IN (SELECT value::bigint FROM json_array_elements_text($3::json))`,
+	// A pet read inside a write transaction is locked until it commits:
+	// on SQLite the one writer serialises read-then-write, on PostgreSQL
+	// another server's transaction may be changing the same pet.
+	findPetSQL: findPetSQL + ` FOR UPDATE`,
 	sqlNextRunAt: `SELECT min(run_at) FROM jobs WHERE state = 'queued'
 		AND kind IN (SELECT value FROM json_array_elements_text($1::json))`,
 }
