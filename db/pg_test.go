@@ -22,6 +22,8 @@ func TestRebind(t *testing.T) {
 		{`WHERE name LIKE ? ESCAPE '\'`, `WHERE name ILIKE $1 ESCAPE '\'`},
 		{"SELECT 1 -- a ? comment\n, ?", "SELECT 1 -- a ? comment\n, $1"},
 		{`SET attempts = attempts + 1, n = (-1)`, `SET attempts = attempts + 1, n = (-1)`},
+		{`SET attempts = max(attempts - 1, 0), n = (SELECT max(id) FROM t), m = min(a, (b))`,
+			`SET attempts = GREATEST(attempts - 1, 0), n = (SELECT max(id) FROM t), m = LEAST(a, (b))`},
 		{`WHERE json_extract(p.profile, '$.source') = ?1`, `WHERE (p.profile::json ->> 'source') = $1`},
 	} {
 		if got := Rebind(c.in); got != c.want {

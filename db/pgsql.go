@@ -19,6 +19,7 @@ import (
 //   - SQLite's planner hints (INDEXED BY name, a unary + on a column that
 //     keeps an index out) are dropped: PostgreSQL plans from statistics;
 //   - LIKE becomes ILIKE: SQLite's LIKE ignores the case of ASCII letters;
+//   - the scalar max(a, b) and min(a, b) become GREATEST and LEAST;
 //   - json_extract(col, '$.field') becomes (col::json ->> 'field');
 //   - Go booleans become 0 and 1 (the schema keeps SQLite's integer flags).
 //
@@ -47,6 +48,7 @@ func Rebind(q string) string {
 }
 
 func rebind(q string) string {
+	q = scalarMinMax(q)
 	q = reJSONField.ReplaceAllString(q, "($1::json ->> '$2')")
 	var b strings.Builder
 	b.Grow(len(q) + 16)
@@ -106,6 +108,46 @@ func rebind(q string) string {
 	}
 	flush()
 	return b.String()
+}
+
+var reMinMax = regexp.MustCompile(`\b(max|min)\(`)
+
+// scalarMinMax turns SQLite's two-argument max(a, b) and min(a, b) (the
+// scalar functions) into GREATEST and LEAST; the one-argument aggregates
+// stay.
+func scalarMinMax(q string) string {
+	locs := reMinMax.FindAllStringSubmatchIndex(q, -1)
+	if locs == nil {
+		return q
+	}
+	b := []byte(q)
+	for i := len(locs) - 1; i >= 0; i-- {
+		start, open := locs[i][0], locs[i][1]-1
+		depth, comma := 0, false
+		for j := open; j < len(b); j++ {
+			switch b[j] {
+			case '(':
+				depth++
+			case ')':
+				depth--
+			case ',':
+				if depth == 1 {
+					comma = true
+				}
+			}
+			if depth == 0 {
+				break
+			}
+		}
+		if comma {
+			name := "GREATEST"
+			if q[locs[i][2]:locs[i][3]] == "min" {
+				name = "LEAST"
+			}
+			b = append(b[:start], append([]byte(name), b[open:]...)...)
+		}
+	}
+	return string(b)
 }
 
 // pgConnector hands out connections that translate statements (Rebind).

@@ -111,6 +111,7 @@ func BenchmarkClaimBesideBacklog(b *testing.B) {
 // marked running belong to a dead process: they are claimable at once,
 // not when their lease lapses. A one-shot command's open leaves them.
 func TestServerHandsBackOrphanedJobs(t *testing.T) {
+	storetest.SQLiteOnly(t, "one server per SQLite file hands back at open; on PostgreSQL other servers may be running the jobs, so they wait for their lease (internal/e2e TestTwoServersOnePostgres)")
 	path := t.TempDir() + "/p.db"
 	s := storetest.OpenAt(t, path, store.Options{})
 	queueBacklog(t, s, shelter.JobFeedingReminder, 2)
