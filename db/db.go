@@ -271,6 +271,26 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.Read.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
 }
 
+// listMigrations lists the numbered *.sql files of dir in fsys, oldest first.
+func listMigrations(fsys fs.FS, dir string) ([]migration, error) {
+	names, err := fs.Glob(fsys, dir+"/*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("list migrations: %w", err)
+	}
+	var ms []migration
+	for _, n := range names {
+		base := filepath.Base(n)
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and _", base)
+		}
+		ms = append(ms, migration{version: v, name: base})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
 type migration struct {
 	version int
 	name    string
@@ -286,21 +306,10 @@ func Migrate(ctx context.Context, w *sql.DB) error {
 	) STRICT`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	ms, err := listMigrations(migrations, "migrations")
 	if err != nil {
-		return fmt.Errorf("list migrations: %w", err)
+		return err
 	}
-	var ms []migration
-	for _, n := range names {
-		base := filepath.Base(n)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return fmt.Errorf("migration %s: name must start with a number and _", base)
-		}
-		ms = append(ms, migration{version: v, name: base})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	for _, m := range ms {
 		if err := apply(ctx, w, m); err != nil {
 			return err

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -113,21 +112,10 @@ func MigratePostgres(ctx context.Context, w *sql.DB) error {
 	)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(pgMigrations, "pgmigrations/*.sql")
+	ms, err := listMigrations(pgMigrations, "pgmigrations")
 	if err != nil {
-		return fmt.Errorf("list migrations: %w", err)
+		return err
 	}
-	var ms []migration
-	for _, n := range names {
-		base := filepath.Base(n)
-		num, _, _ := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			return fmt.Errorf("migration %s: name must start with a number and _", base)
-		}
-		ms = append(ms, migration{version: v, name: base})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	for _, m := range ms {
 		if err := applyPostgres(ctx, conn, m); err != nil {
 			return err
