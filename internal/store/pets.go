@@ -69,6 +69,12 @@ func (s *Store) finishPet(p *shelter.Pet) {
 	if !p.InCare() {
 		p.NextFeedingAt = 0
 	}
+	s.feedingNow(p)
+}
+
+// feedingNow works out the pet's feeding state at the store's clock (a
+// pet kept by petCache was read at another time).
+func (s *Store) feedingNow(p *shelter.Pet) {
 	p.Feeding = shelter.FeedingStateAt(p.Status, p.NextFeedingAt, s.nowMillis())
 }
 
@@ -87,18 +93,25 @@ func parseID(id string) (int64, error) {
 	return n, nil
 }
 
-// FindPetByID returns one pet, soft-deleted or not.
+// FindPetByID returns one pet, soft-deleted or not; from memory when no
+// commit has happened since it was last read (petCache).
 func (s *Store) FindPetByID(ctx context.Context, id string) (*shelter.Pet, error) {
 	n, err := parseID(id)
 	if err != nil {
 		return nil, err
 	}
+	if p, ok := s.pets.get(n); ok {
+		s.feedingNow(p)
+		return p, nil
+	}
+	stamp := s.pets.stamp()
 	p, err := s.scanPet(s.queryRowPrepared(ctx, `SELECT `+petColumns+` FROM pets WHERE id = ?`, n))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, shelter.ErrNotFound()
 	} else if err != nil {
 		return nil, dbErr("find pet", err)
 	}
+	s.pets.put(stamp, n, p)
 	return p, nil
 }
 

@@ -96,6 +96,11 @@ type Store struct {
 	tokens tokenCache
 	// profiles keeps decoded profiles by their text (profilecache.go).
 	profiles profileCache
+	// pets keeps pets read by id (petcache.go).
+	pets petCache
+	// counters are shared with the other processes on the SQLite file
+	// (nil: none; PostgreSQL).
+	counters *sharedCounters
 }
 
 var (
@@ -156,7 +161,8 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 		return nil, err
 	}
 	s := New(d, o)
-	s.tokens.shared = openAuthChanges(path) // nil (no token cache) if it cannot be made
+	s.counters = openSharedCounters(path) // nil (no token or pet cache) if it cannot be made
+	s.tokens.shared, s.pets.shared = s.counters, s.counters
 	if o.Server {
 		if err := s.releaseOrphanedJobs(ctx); err != nil {
 			d.Close()
@@ -495,7 +501,12 @@ func (s *Store) commitBatch(batch []*txRequest) {
 			}
 		}
 	}
-	if err := sqlTx.Commit(); err != nil {
+	err = sqlTx.Commit()
+	if s.counters != nil {
+		s.counters.addCommit() // before anyone hears of it: see petCache
+		s.pets.forget()
+	}
+	if err != nil {
 		fail(dbErr("commit", err))
 		return
 	}

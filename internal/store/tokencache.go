@@ -22,11 +22,11 @@ const tokenCacheMax = 1024
 // its owner (UpdateUser). Through this Store that empties the cache. Any
 // Store on the same database file, in whatever process (the command
 // line's `petstore token revoke` beside the server), also adds one to a
-// counter in a small shared file beside the database (authChanges), which
+// counter in a small shared file beside the database (sharedCounters), which
 // a cached entry must match: a revocation counts at once, across processes
 // too. Without that file (it could not be made) nothing is cached.
 type tokenCache struct {
-	shared *authChanges // nil: no caching
+	shared *sharedCounters // nil: no caching
 
 	mu      sync.Mutex
 	gen     uint64 // bumped by every invalidation in this process
@@ -51,7 +51,7 @@ func (c *tokenCache) stamp() stamp {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return stamp{c.gen, c.shared.load()}
+	return stamp{c.gen, c.shared.authChanges()}
 }
 
 // get returns copies of the cached token and owner if the entry is fresh
@@ -60,7 +60,7 @@ func (c *tokenCache) get(hash string, now time.Time, nowMillis int64) (*shelter.
 	if c.shared == nil {
 		return nil, nil, false
 	}
-	changes := c.shared.load()
+	changes := c.shared.authChanges()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[hash]
@@ -81,7 +81,7 @@ func (c *tokenCache) put(st stamp, hash string, t *shelter.Token, owner *shelter
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if st.gen != c.gen || st.changes != c.shared.load() {
+	if st.gen != c.gen || st.changes != c.shared.authChanges() {
 		return
 	}
 	if c.entries == nil || len(c.entries) >= tokenCacheMax {
@@ -112,7 +112,7 @@ func (c *tokenCache) touched(id string, at int64) {
 // called after the change's commit.
 func (c *tokenCache) invalidate() {
 	if c.shared != nil {
-		c.shared.add()
+		c.shared.addAuthChange()
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -1,0 +1,128 @@
+package store
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/petstore/petstore/internal/shelter"
+)
+
+// petCacheMax caps the pets kept (about 1.3 KB each with a profile); a
+// new one then takes the place of one picked at random.
+const petCacheMax = 16384
+
+// petCache keeps pets read by id (FindPetByID): reading and scanning the
+// 27 columns of a pet through database/sql was about two fifths of the
+// server's CPU per GET of a pet.
+//
+// An entry is never stale: every commit of every Store on the database
+// file, in whatever process (the command line's `petstore import` beside
+// the server), adds one to a counter in the shared file beside the
+// database (sharedCounters) right after it commits and before its callers
+// hear of it, and an entry is used only while that counter is what it was
+// before the pet was read. Any commit forgets every pet: per-pet
+// forgetting would need every write of a pet to say which it wrote, and
+// the reads this is for come in bursts between writes (a page, a poll).
+// Without the shared file (it could not be made; PostgreSQL, where other
+// servers write) nothing is cached.
+//
+// What is kept is the pet as read, its feeding state worked out at read
+// time; the feeding state depends on the clock, so the caller works it
+// out again (feedingNow). Each caller gets its own copy.
+type petCache struct {
+	shared *sharedCounters // nil: no caching
+
+	mu      sync.Mutex
+	commits uint64 // the commit count the entries were read at
+	m       map[int64]*shelter.Pet
+}
+
+// stamp is read before a pet is read from the database and given to put,
+// so that a read that raced a commit is not kept.
+func (c *petCache) stamp() uint64 {
+	if c.shared == nil {
+		return 0
+	}
+	return c.shared.commitCount()
+}
+
+// get returns a copy of pet id if it is kept and no commit has happened
+// since it was read.
+func (c *petCache) get(id int64) (*shelter.Pet, bool) {
+	if c.shared == nil {
+		return nil, false
+	}
+	n := c.shared.commitCount()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.commits != n {
+		c.m = nil // all stale: give the memory back
+		return nil, false
+	}
+	p, ok := c.m[id]
+	if !ok {
+		return nil, false
+	}
+	return clonePet(p), true
+}
+
+// put keeps a copy of p, read after stamp was taken, unless a commit has
+// happened since.
+func (c *petCache) put(stamp uint64, id int64, p *shelter.Pet) {
+	if c.shared == nil {
+		return
+	}
+	p = clonePet(p)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if stamp != c.shared.commitCount() {
+		return
+	}
+	if c.commits != stamp || c.m == nil {
+		c.commits, c.m = stamp, make(map[int64]*shelter.Pet)
+	}
+	if len(c.m) >= petCacheMax {
+		for k := range c.m { // a random one
+			delete(c.m, k)
+			break
+		}
+	}
+	c.m[id] = p
+}
+
+// forget gives back the memory of the pets kept, which a commit of this
+// Store has just made stale.
+func (c *petCache) forget() {
+	if c.shared == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m = nil
+}
+
+// clonePet returns a copy of p that shares nothing mutable with it.
+func clonePet(p *shelter.Pet) *shelter.Pet {
+	c := *p
+	if p.Profile != nil {
+		pr := *p.Profile
+		pr.TemperamentTags = slices.Clone(pr.TemperamentTags)
+		c.Profile = &pr
+	}
+	if p.Adopter != nil {
+		a := *p.Adopter
+		c.Adopter = &a
+	}
+	return &c
+}
+
+// Forget makes the Store read again what it keeps in memory (pets,
+// tokens), for a caller that wrote the database around it (a test's
+// direct SQL on DB().Write); the Store's own writes, and those of any
+// other Store on the file, need no call.
+func (s *Store) Forget() {
+	if s.counters != nil {
+		s.counters.addCommit()
+	}
+	s.tokens.invalidate()
+}

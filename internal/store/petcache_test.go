@@ -1,0 +1,95 @@
+package store_test
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/petstore/petstore/internal/shelter"
+	"github.com/petstore/petstore/internal/store"
+	"github.com/petstore/petstore/internal/store/storetest"
+)
+
+func TestPetsByIDAreRememberedUntilAnyCommit(t *testing.T) {
+	if storetest.Postgres() {
+		t.Skip("no pet cache on PostgreSQL")
+	}
+	clk := newClock()
+	path := filepath.Join(t.TempDir(), "petstore.db")
+	s := storetest.OpenAt(t, path, store.Options{Now: clk.Now, FeedingInterval: 8 * time.Hour})
+	cli := storetest.OpenAt(t, path, store.Options{Now: clk.Now}) // the command line, another process
+	p, err := s.CreatePet(ctx, origin, fields("Luna", shelter.SpeciesCat, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetProfile(ctx, 0, origin, p.ID, shelter.Profile{Bio: "Calm.", TemperamentTags: []string{"calm"}, Source: shelter.ProfileSourceFallback}); err != nil {
+		t.Fatal(err)
+	}
+	find := func(st *store.Store) *shelter.Pet {
+		t.Helper()
+		got, err := st.FindPetByID(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+
+	// The feeding state follows the clock on a remembered pet.
+	p = remind(t, s, p)
+	if p.NextFeedingAt == 0 || p.Feeding != "" {
+		t.Fatalf("after the reminder: %+v", p)
+	}
+	find(s)
+	clk.Advance(9 * time.Hour)
+	if got := find(s); got.Feeding != shelter.FeedingOverdue || got.FeedingIntervalMinutes != 480 || got.OwnFeedingInterval {
+		t.Fatalf("remembered pet 9 h later: feeding %q, interval %d (own %v)", got.Feeding, got.FeedingIntervalMinutes, got.OwnFeedingInterval)
+	}
+
+	// Remembered: a write around the store (direct SQL) is not seen until
+	// Forget.
+	find(s)
+	if _, err := s.DB().Write.Exec(`UPDATE pets SET name = 'Around' WHERE id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(s); got.Name != "Luna" {
+		t.Fatalf("name %q: the pet was not remembered", got.Name)
+	}
+	s.Forget()
+	if got := find(s); got.Name != "Around" {
+		t.Fatalf("name %q after Forget", got.Name)
+	}
+
+	// What is handed out is a copy.
+	got := find(s)
+	got.Name, got.Profile.Bio, got.Profile.TemperamentTags[0] = "Changed", "Changed", "changed"
+	if got := find(s); got.Name != "Around" || got.Profile.Bio != "Calm." || got.Profile.TemperamentTags[0] != "calm" {
+		t.Fatalf("the remembered pet was changed through a returned copy: %+v %+v", got, got.Profile)
+	}
+
+	// A write through this store is seen at once, and so is one through
+	// another Store on the file (another process).
+	if _, _, err := s.UpdatePet(ctx, origin, p.ID, shelter.PetFields{Name: ptr("Mine")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(s); got.Name != "Mine" {
+		t.Fatalf("name %q after this store's update", got.Name)
+	}
+	find(s)
+	if _, _, err := cli.UpdatePet(ctx, origin, p.ID, shelter.PetFields{Name: ptr("Theirs")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(s); got.Name != "Theirs" {
+		t.Fatalf("name %q after another process's update", got.Name)
+	}
+	find(s)
+	if _, err := cli.DeletePet(ctx, origin, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(s); got.Status != shelter.StatusDeleted {
+		t.Fatalf("status %q after another process's delete", got.Status)
+	}
+	if _, err := cli.RestorePet(ctx, origin, p.ID); err != nil {
+		t.Fatal(err)
+	}
+
+}
