@@ -8,31 +8,64 @@ import (
 	"github.com/petstore/petstore/internal/shelter"
 )
 
-const insertEventSQL = `INSERT INTO events (namespace, type, pet_id, actor, from_status, to_status, data, created_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+const (
+	insertEventSQL = `INSERT INTO events (namespace, type, pet_id, actor, from_status, to_status, data, created_at)
+	VALUES ` + eventValues
+	eventValues = `(?, ?, ?, ?, ?, ?, ?, ?)`
+	// eventFields is the number of values each event binds.
+	eventFields = 8
+	// maxEventsPerInsert bounds the events one INSERT appends.
+	maxEventsPerInsert = 4
+)
+
+// insertEventsSQL[n] appends n events.
+var insertEventsSQL = rowsSQL(insertEventSQL, eventValues, maxEventsPerInsert)
 
 // insertEvent appends e to the log and sets its id and time.
 func (s *Store) insertEvent(ctx context.Context, tx *txn, e *shelter.Event) error {
-	if e.CreatedAt == 0 {
-		e.CreatedAt = s.nowMillis()
+	return s.insertEvents(ctx, tx, e)
+}
+
+// insertEvents appends events to the log in their order and sets their ids
+// and times. On SQLite a few events are one INSERT: its rows take
+// consecutive ids (the writer holds the database, and no trigger adds
+// events), so the last row's id gives the others'.
+func (s *Store) insertEvents(ctx context.Context, tx *txn, events ...*shelter.Event) error {
+	if len(events) == 0 {
+		return nil
 	}
-	var petID any
-	if e.PetID != "" {
-		n, err := strconv.ParseInt(e.PetID, 10, 64)
-		if err != nil {
-			return dbErr("insert event", err)
+	n := min(len(events), maxEventsPerInsert)
+	if s.Postgres() {
+		n = 1 // its RETURNING order is not promised
+	}
+	args := make([]any, 0, n*eventFields)
+	for _, e := range events[:n] {
+		if e.CreatedAt == 0 {
+			e.CreatedAt = s.nowMillis()
 		}
-		petID = n
+		var petID any
+		if e.PetID != "" {
+			id, err := strconv.ParseInt(e.PetID, 10, 64)
+			if err != nil {
+				return dbErr("insert event", err)
+			}
+			petID = id
+		}
+		var data any
+		if len(e.Data) > 0 {
+			data = string(e.Data)
+		}
+		args = append(args, e.Namespace, e.Type, petID, e.Actor, e.From, e.To, data, e.CreatedAt)
 	}
-	var data any
-	if len(e.Data) > 0 {
-		data = string(e.Data)
-	}
-	if err := tx.queryRowPrepared(ctx, insertEventSQL, e.Namespace, e.Type, petID, e.Actor, e.From, e.To, data, e.CreatedAt).Scan(&e.ID); err != nil {
+	last, err := tx.insertPrepared(ctx, insertEventsSQL[n], args...)
+	if err != nil {
 		return dbErr("insert event", err)
 	}
+	for i, e := range events[:n] {
+		e.ID = last - int64(n-1-i)
+	}
 	tx.evented = true
-	return nil
+	return s.insertEvents(ctx, tx, events[n:]...)
 }
 
 // InsertEvent appends one event in a transaction of its own.

@@ -58,16 +58,14 @@ func (s *Store) feedingReminderTx(ctx context.Context, tx *txn, job *shelter.Job
 	next := p.NextFeedingAt
 	o := shelter.Origin{Namespace: job.Namespace, Actor: shelter.ActorSystem}
 	ms := time.Since(start).Milliseconds()
-	if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventFeedingReminderCompleted),
-		PetID: p.ID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": job.ID, "processingTimeMs": ms, "nextFeedingAt": next})}); err != nil {
-		return err
-	}
+	done := &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventFeedingReminderCompleted),
+		PetID: p.ID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": job.ID, "processingTimeMs": ms, "nextFeedingAt": next})}
 	tx.After(func() {
 		s.log.Info("✅ Next feeding reminder set", "petId", p.ID, "notes", p.Notes, "nextFeedingAt", shelter.FromMillis(next), "processingTimeMs", ms)
 		s.log.Info("🔄 Lifecycle orchestrator processing", "petId", p.ID, "eventType", shelter.TriggerFeedingReminderCompleted)
 	})
 	d := shelter.DecideTrigger(p.Status, shelter.TriggerFeedingReminderCompleted)
-	return s.applyDecisionTx(ctx, tx, o, p, d)
+	return s.applyStepsTx(ctx, tx, o, p, d, "", nil, done)
 }
 
 const setFeedingSQL = `UPDATE pets SET notes = ?, next_feeding_at = ?, updated_at = ?, version = ? WHERE id = ?`

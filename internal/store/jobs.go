@@ -14,49 +14,105 @@ import (
 	"github.com/petstore/petstore/internal/shelter"
 )
 
-const insertJobSQL = `INSERT INTO jobs (kind, namespace, pet_id, args, max_attempts, run_at, created_at, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+const (
+	insertJobSQL = `INSERT INTO jobs (kind, namespace, pet_id, args, max_attempts, run_at, created_at, updated_at)
+	VALUES ` + jobValues
+	jobValues = `(?, ?, ?, ?, ?, ?, ?, ?)`
+	// jobFields is the number of values each job binds.
+	jobFields = 8
+	// maxJobsPerInsert bounds the jobs one INSERT queues.
+	maxJobsPerInsert = 4
+)
+
+// insertJobsSQL[n] queues n jobs.
+var insertJobsSQL = rowsSQL(insertJobSQL, jobValues, maxJobsPerInsert)
+
+// jobSpec is a job to queue: its kind and its args (nil: {}).
+type jobSpec struct {
+	kind string
+	args any
+}
 
 // enqueueTx inserts a queued job inside the caller's transaction (outbox):
 // the job exists exactly when the caller's change does. petID may be empty;
 // args is marshalled to JSON (nil: {}). The runner is woken after commit.
 func (s *Store) enqueueTx(ctx context.Context, tx *txn, o shelter.Origin, kind, petID string, args any) (int64, error) {
-	raw := []byte("{}")
-	if args != nil {
-		var err error
-		if raw, err = json.Marshal(args); err != nil {
-			return 0, dbErr("enqueue "+kind, err)
-		}
+	ids, err := s.enqueueJobsTx(ctx, tx, o, petID, []jobSpec{{kind: kind, args: args}})
+	if err != nil {
+		return 0, err
 	}
+	return ids[0], nil
+}
+
+// enqueueKindsTx queues one job of each kind for a pet, with no args, as
+// enqueueTx does, and appends the events first ahead of their
+// {ns}.…enqueued events.
+func (s *Store) enqueueKindsTx(ctx context.Context, tx *txn, o shelter.Origin, kinds []string, petID string, first ...*shelter.Event) ([]int64, error) {
+	specs := make([]jobSpec, len(kinds))
+	for i, k := range kinds {
+		specs[i].kind = k
+	}
+	return s.enqueueJobsTx(ctx, tx, o, petID, specs, first...)
+}
+
+// enqueueJobsTx queues the jobs in their order, then appends the events
+// first and each job's {ns}.…enqueued event, all in few statements: on
+// SQLite a few rows are one INSERT, whose rows take consecutive ids.
+func (s *Store) enqueueJobsTx(ctx context.Context, tx *txn, o shelter.Origin, petID string, specs []jobSpec, first ...*shelter.Event) ([]int64, error) {
 	var pet any
 	if petID != "" {
 		n, err := strconv.ParseInt(petID, 10, 64)
 		if err != nil {
-			return 0, shelter.ErrNotFound()
+			return nil, shelter.ErrNotFound()
 		}
 		pet = n
 	}
-	k, _ := shelter.FindJobKind(kind)
-	maxAtt := s.maxAtt
-	if maxAtt == 0 {
-		maxAtt = k.MaxAttempts
-	}
-	if maxAtt <= 0 {
-		maxAtt = defaultMaxAttempts
-	}
 	now := s.nowMillis()
-	var id int64
-	if err := tx.queryRowPrepared(ctx, insertJobSQL, kind, o.Namespace, pet, string(raw), maxAtt, now, now, now).Scan(&id); err != nil {
-		return 0, dbErr("enqueue "+kind, err)
-	}
-	tx.enqueued = true
-	if name := k.Enqueued; name != "" {
-		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, name),
-			PetID: petID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": id})}); err != nil {
-			return 0, err
+	ids := make([]int64, 0, len(specs))
+	events := first
+	for len(specs) > 0 {
+		n := min(len(specs), maxJobsPerInsert)
+		if s.Postgres() {
+			n = 1 // its RETURNING order is not promised
 		}
+		args := make([]any, 0, n*jobFields)
+		for _, j := range specs[:n] {
+			raw := []byte("{}")
+			if j.args != nil {
+				var err error
+				if raw, err = json.Marshal(j.args); err != nil {
+					return nil, dbErr("enqueue "+j.kind, err)
+				}
+			}
+			k, _ := shelter.FindJobKind(j.kind)
+			maxAtt := s.maxAtt
+			if maxAtt == 0 {
+				maxAtt = k.MaxAttempts
+			}
+			if maxAtt <= 0 {
+				maxAtt = defaultMaxAttempts
+			}
+			args = append(args, j.kind, o.Namespace, pet, string(raw), maxAtt, now, now, now)
+		}
+		last, err := tx.insertPrepared(ctx, insertJobsSQL[n], args...)
+		if err != nil {
+			return nil, dbErr("enqueue "+specs[0].kind, err)
+		}
+		for i, j := range specs[:n] {
+			id := last - int64(n-1-i)
+			ids = append(ids, id)
+			if k, _ := shelter.FindJobKind(j.kind); k.Enqueued != "" {
+				events = append(events, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, k.Enqueued),
+					PetID: petID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": id})})
+			}
+		}
+		specs = specs[n:]
 	}
-	return id, nil
+	tx.enqueued = tx.enqueued || len(ids) > 0
+	if err := s.insertEvents(ctx, tx, events...); err != nil {
+		return nil, err
+	}
+	return ids, nil
 }
 
 const completeJobSQL = `UPDATE jobs SET state = 'done', lease_until = 0, finished_at = ?, updated_at = ?

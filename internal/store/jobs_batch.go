@@ -106,11 +106,9 @@ func (s *Store) RunLocalProfiles(ctx context.Context, limit int, describe func(s
 			return nil
 		}
 		o := shelter.Origin{Namespace: j.Namespace, Actor: shelter.ActorSystem}
-		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentStarted),
-			PetID: pet.ID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": j.ID, "attempt": j.Attempts})}); err != nil {
-			return err
-		}
-		if err := s.setProfileTx(ctx, tx, j.ID, o, pet, describe(*pet)); err != nil {
+		started := &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentStarted),
+			PetID: pet.ID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": j.ID, "attempt": j.Attempts})}
+		if err := s.setProfileTx(ctx, tx, j.ID, o, pet, describe(*pet), started); err != nil {
 			return err
 		}
 		if written != nil {

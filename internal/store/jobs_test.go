@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -214,5 +216,67 @@ func TestFindJobsAndRetryErrors(t *testing.T) {
 	j, err := st.RetryJob(jctx, id)
 	if err != nil || j.State != shelter.JobQueued || j.Attempts != 0 || woken != 1 {
 		t.Fatalf("retry: %+v %v, woken %d", j, err, woken)
+	}
+}
+
+// A create's jobs and events are written a few rows per statement; each
+// event and job must still get its own id, in order, and each enqueued
+// event must name its own job. The batched feeding reminder's events
+// (completed, then the transition) likewise.
+func TestCreatesRowsKeepTheirIDsAndOrder(t *testing.T) {
+	st := storetest.Open(t, store.Options{CreateJobs: shelter.CreateJobKinds()})
+	o := shelter.Origin{Namespace: "py", Actor: "api"}
+	var pets []*shelter.Pet
+	for _, name := range []string{"Rex", "Tom", "Ada"} {
+		sp, age := shelter.SpeciesDog, 3
+		p, err := st.CreatePet(jctx, o, shelter.PetFields{Name: &name, Species: &sp, AgeMonths: &age})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pets = append(pets, p)
+	}
+	if _, err := st.RunFeedingReminders(jctx, 10, 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	all, err := st.FindEvents(jctx, shelter.EventFilter{Limit: shelter.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].ID <= all[i-1].ID {
+			t.Fatalf("event ids out of order: %d after %d", all[i].ID, all[i-1].ID)
+		}
+	}
+	for _, p := range pets {
+		evs, err := st.FindEvents(jctx, shelter.EventFilter{PetID: p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var types []string
+		for _, e := range evs {
+			types = append(types, e.Type)
+		}
+		want := []string{"py.pet.created", "py.feeding.reminder.enqueued", "py.profile_enrichment_enqueued",
+			"py.feeding.reminder.completed", "py.lifecycle.transition.completed"}
+		if fmt.Sprint(types) != fmt.Sprint(want) {
+			t.Fatalf("pet %s: events %v, want %v", p.ID, types, want)
+		}
+		jobs, err := st.FindJobs(jctx, shelter.JobFilter{PetID: p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kindOf := map[int64]string{}
+		for _, j := range jobs {
+			kindOf[j.ID] = j.Kind
+		}
+		for i, kind := range []string{shelter.JobFeedingReminder, shelter.JobEnrichProfile} {
+			var data struct{ JobID int64 }
+			if err := json.Unmarshal(evs[1+i].Data, &data); err != nil || kindOf[data.JobID] != kind {
+				t.Errorf("pet %s: %s names job %d (%q), want its %s job; jobs %v", p.ID, evs[1+i].Type, data.JobID, kindOf[data.JobID], kind, kindOf)
+			}
+		}
+		if evs[4].From != shelter.StatusNew || evs[4].To != shelter.StatusInQuarantine {
+			t.Errorf("pet %s: transition %s → %s", p.ID, evs[4].From, evs[4].To)
+		}
 	}
 }

@@ -319,7 +319,7 @@ const feedingInCare = `next_feeding_at > 0 AND status NOT IN ('adopted', 'delete
 
 const insertPetSQL = `INSERT INTO pets (name, species, age_months, status, notes, created_at, updated_at,
 	sex, breed, color, microchip, location, intake_type, feeding_interval_minutes, status_changed_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreatePet stores a new pet with status new, records pet.created and
 // enqueues the create jobs, all in one transaction.
@@ -343,21 +343,17 @@ func (s *Store) CreatePet(ctx context.Context, o shelter.Origin, f shelter.PetFi
 			p.FeedingIntervalMinutes = *f.FeedingIntervalMinutes
 		}
 		p.Version, p.StatusChangedAt = 1, now
-		var id int64
-		if err := tx.queryRowPrepared(ctx, insertPetSQL, p.Name, p.Species, p.AgeMonths, p.Status, p.Notes, now, now,
-			p.Sex, p.Breed, p.Color, p.Microchip, p.Location, p.IntakeType, p.FeedingIntervalMinutes, now).Scan(&id); err != nil {
+		id, err := tx.insertPrepared(ctx, insertPetSQL, p.Name, p.Species, p.AgeMonths, p.Status, p.Notes, now, now,
+			p.Sex, p.Breed, p.Color, p.Microchip, p.Location, p.IntakeType, p.FeedingIntervalMinutes, now)
+		if err != nil {
 			return dbErr("insert pet", err)
 		}
 		p.ID = strconv.FormatInt(id, 10)
 		s.finishPet(p)
-		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventPetCreated),
-			PetID: p.ID, Actor: o.Actor, To: p.Status, Data: mustJSON(map[string]any{"name": p.Name, "species": p.Species, "ageMonths": p.AgeMonths})}); err != nil {
+		created := &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventPetCreated),
+			PetID: p.ID, Actor: o.Actor, To: p.Status, Data: mustJSON(map[string]any{"name": p.Name, "species": p.Species, "ageMonths": p.AgeMonths})}
+		if _, err := s.enqueueKindsTx(ctx, tx, o, s.createJobs, p.ID, created); err != nil {
 			return err
-		}
-		for _, kind := range s.createJobs {
-			if _, err := s.enqueueTx(ctx, tx, o, kind, p.ID, nil); err != nil {
-				return err
-			}
 		}
 		tx.After(func() {
 			s.log.Info("🐾 Pet created", "petId", p.ID, "name", p.Name, "species", p.Species, "status", p.Status, "namespace", o.Namespace)
@@ -585,9 +581,16 @@ func (s *Store) applyDecisionTx(ctx context.Context, tx *txn, o shelter.Origin, 
 // (statusNote) through the automatic steps that follow. The applicant is
 // kept while pending and once adopted, and cleared by any other status.
 func (s *Store) applyRequestTx(ctx context.Context, tx *txn, o shelter.Origin, p *shelter.Pet, d shelter.Decision, note string, adopter *shelter.Adopter) error {
+	return s.applyStepsTx(ctx, tx, o, p, d, note, adopter)
+}
+
+// applyStepsTx is applyRequestTx that appends the events first ahead of
+// the steps' own, in the same statement.
+func (s *Store) applyStepsTx(ctx context.Context, tx *txn, o shelter.Origin, p *shelter.Pet, d shelter.Decision, note string, adopter *shelter.Adopter, first ...*shelter.Event) error {
 	if len(d.Steps) == 0 {
-		return nil
+		return s.insertEvents(ctx, tx, first...)
 	}
+	events := first
 	for i, st := range d.Steps {
 		actor := o.Actor
 		if st.Automatic {
@@ -606,10 +609,11 @@ func (s *Store) applyRequestTx(ctx context.Context, tx *txn, o shelter.Origin, p
 				data["adopter"] = p.Adopter // the adoption names its adopter
 			}
 		}
-		if err := s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventTransitionCompleted),
-			PetID: p.ID, Actor: actor, From: st.From, To: st.To, Data: mustJSON(data)}); err != nil {
-			return err
-		}
+		events = append(events, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventTransitionCompleted),
+			PetID: p.ID, Actor: actor, From: st.From, To: st.To, Data: mustJSON(data)})
+	}
+	if err := s.insertEvents(ctx, tx, events...); err != nil {
+		return err
 	}
 	now := s.nowMillis()
 	p.Status = d.Final()

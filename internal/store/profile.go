@@ -52,11 +52,6 @@ func (s *Store) setProfileTx(ctx context.Context, tx *txn, jobID int64, o shelte
 	}
 	pet.Profile, pet.UpdatedAt = &p, max(pet.UpdatedAt, now)
 	pet.Version++
-	for _, e := range events {
-		if err := s.insertEvent(ctx, tx, e); err != nil {
-			return err
-		}
-	}
 	// A model's profile is kept in the event, as the record of what it
 	// wrote; the fallback is a function of the pet's name, species and age,
 	// which its own events record, so the pet's copy is all it needs.
@@ -67,8 +62,8 @@ func (s *Store) setProfileTx(ctx context.Context, tx *txn, jobID int64, o shelte
 	if jobID != 0 {
 		data["jobId"] = jobID
 	}
-	return s.insertEvent(ctx, tx, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentCompleted),
-		PetID: pet.ID, Actor: o.Actor, Data: mustJSON(data)})
+	return s.insertEvents(ctx, tx, append(events, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentCompleted),
+		PetID: pet.ID, Actor: o.Actor, Data: mustJSON(data)})...)
 }
 
 const setProfileSQL = `UPDATE pets SET profile = ?1, updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END,

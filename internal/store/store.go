@@ -131,12 +131,18 @@ func New(d *db.DB, o Options) *Store {
 		s.log = slog.Default()
 	}
 	s.writeStmts = map[string]*sql.Stmt{}
-	hot := []string{savepointSQL, releaseSQL, insertPetSQL, insertEventSQL, insertJobSQL, findPetSQL, completeJobSQL, updateStatusSQL, setFeedingSQL, setProfileSQL}
+	hot := []string{savepointSQL, releaseSQL, findPetSQL, completeJobSQL, updateStatusSQL, setFeedingSQL, setProfileSQL}
+	inserts := append([]string{insertPetSQL}, insertEventsSQL[1:]...)
+	inserts = append(inserts, insertJobsSQL[1:]...)
 	if d.Engine == db.Postgres {
 		s.pgSQL = pgStatements()
 		s.id = strconv.FormatInt(rand.Int64(), 36)
 		s.listen()
+		for i, q := range inserts {
+			inserts[i] = q + returningID
+		}
 	}
+	hot = append(hot, inserts...)
 	for _, q := range append(hot, queueSQL...) {
 		if st, err := d.Write.Prepare(s.q(q)); err == nil { // else execPrepared parses it each time
 			s.writeStmts[q] = st
@@ -314,6 +320,35 @@ func (tx *txn) queryRowPrepared(ctx context.Context, query string, args ...any) 
 		return tx.StmtContext(ctx, st).QueryRowContext(context.WithoutCancel(ctx), args...)
 	}
 	return tx.QueryRowContext(ctx, tx.s.q(query), args...)
+}
+
+// returningID is what an INSERT of one row adds on PostgreSQL to read the
+// new row's id (its driver has no LastInsertId).
+const returningID = ` RETURNING id`
+
+// insertPrepared runs one of the hot INSERTs (prepared at New) and returns
+// the id of the last row it inserted.
+func (tx *txn) insertPrepared(ctx context.Context, query string, args ...any) (int64, error) {
+	if tx.s.Postgres() {
+		var id int64
+		err := tx.queryRowPrepared(ctx, query+returningID, args...).Scan(&id)
+		return id, err
+	}
+	res, err := tx.execPrepared(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// rowsSQL returns, at index n (1..most), insert with n rows of values:
+// insert ends with the first row's values.
+func rowsSQL(insert, values string, most int) []string {
+	out := make([]string, most+1)
+	for n := 1; n <= most; n++ {
+		out[n] = insert + strings.Repeat(", "+values, n-1)
+	}
+	return out
 }
 
 // queryPrepared runs a query of the hot paths (prepared at New) in the
