@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -77,11 +76,11 @@ func (s *Store) ImportPets(ctx context.Context, o shelter.Origin, pets []*shelte
 			}
 			var profile any
 			if p.Profile != nil {
-				b, err := json.Marshal(p.Profile)
+				text, err := profileText(p, p.Profile)
 				if err != nil {
 					return fmt.Errorf("pet %s: encode profile: %w", p.ID, err)
 				}
-				profile = string(b)
+				profile = text
 			}
 			deletedNS := ""
 			if p.Deleted() {

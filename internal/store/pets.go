@@ -42,7 +42,7 @@ func (s *Store) scanPet(row scanner) (*shelter.Pet, error) {
 	}
 	p.ID = strconv.FormatInt(id, 10)
 	if profile.Valid && profile.String != "" {
-		pr, err := s.profiles.decode(profile.String)
+		pr, err := s.profiles.read(profile.String, &p)
 		if err != nil {
 			return nil, fmt.Errorf("pet %s: decode profile: %w", p.ID, err)
 		}

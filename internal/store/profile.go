@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"strconv"
 
@@ -40,14 +39,15 @@ func (s *Store) SetProfile(ctx context.Context, jobID int64, o shelter.Origin, p
 }
 
 // setProfileTx writes pet's profile, events and then the completed event
-// in the caller's transaction.
+// in the caller's transaction. pet is the row as it is in tx: a fallback
+// written for it is stored as a marker (profileText).
 func (s *Store) setProfileTx(ctx context.Context, tx *txn, jobID int64, o shelter.Origin, pet *shelter.Pet, p shelter.Profile, events ...*shelter.Event) error {
-	raw, err := json.Marshal(p)
+	text, err := profileText(pet, &p)
 	if err != nil {
 		return dbErr("encode profile", err)
 	}
 	now := s.nowMillis()
-	if _, err := tx.execPrepared(ctx, setProfileSQL, string(raw), now, pet.ID); err != nil {
+	if _, err := tx.execPrepared(ctx, setProfileSQL, text, now, pet.ID); err != nil {
 		return dbErr("set profile", err)
 	}
 	pet.Profile, pet.UpdatedAt = &p, max(pet.UpdatedAt, now)

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -26,7 +25,7 @@ const publicPetSQL = `SELECT p.id, p.name, p.species, p.sex, p.age_months, p.pro
 	FROM pets p LEFT JOIN photos ph ON ph.pet_id = p.id AND ph.is_primary = 1
 	WHERE p.status = 'available'`
 
-func scanPublicPet(row scanner) (*shelter.PublicPet, error) {
+func (s *Store) scanPublicPet(row scanner) (*shelter.PublicPet, error) {
 	var (
 		p       shelter.PublicPet
 		id      int64
@@ -42,10 +41,11 @@ func scanPublicPet(row scanner) (*shelter.PublicPet, error) {
 	}
 	p.ID, p.Available = strconv.FormatInt(id, 10), true
 	if profile.Valid && profile.String != "" {
-		p.Profile = new(shelter.Profile)
-		if err := json.Unmarshal([]byte(profile.String), p.Profile); err != nil {
+		pr, err := s.profiles.read(profile.String, &shelter.Pet{Name: p.Name, Species: p.Species, AgeMonths: p.AgeMonths})
+		if err != nil {
 			return nil, fmt.Errorf("pet %s: decode profile: %w", p.ID, err)
 		}
+		p.Profile = pr
 		p.Profile.Model = "" // how it was written is not the public's business
 	}
 	if phID.Valid {
@@ -76,7 +76,7 @@ func (s *Store) FindAdoptablePets(ctx context.Context, f shelter.PublicFilter) (
 	defer rows.Close()
 	out := []*shelter.PublicPet{}
 	for rows.Next() {
-		p, err := scanPublicPet(rows)
+		p, err := s.scanPublicPet(rows)
 		if err != nil {
 			return nil, dbErr("list adoptable pets", err)
 		}
@@ -93,7 +93,7 @@ func (s *Store) FindAdoptablePet(ctx context.Context, id string) (*shelter.Publi
 	if err != nil {
 		return nil, err
 	}
-	p, err := scanPublicPet(s.db.Read.QueryRowContext(ctx, publicPetSQL+` AND p.id = ?`, n))
+	p, err := s.scanPublicPet(s.db.Read.QueryRowContext(ctx, publicPetSQL+` AND p.id = ?`, n))
 	if err == nil {
 		return p, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
