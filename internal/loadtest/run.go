@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -39,6 +40,7 @@ type Config struct {
 	ProfileOut    string        // write a CPU profile of the server here (needs PPROF_ADDR support in the binary)
 	ProfilePhase  string        // "sustained8", "rate", "reads" or "list"
 	ProfileLength time.Duration // at most this long
+	GenProfileOut string        // write a CPU profile of the load generator itself here, same phase
 
 	Out  io.Writer // the table
 	Logf func(format string, args ...any)
@@ -365,10 +367,18 @@ type profiler struct {
 	c    Config
 	srv  *Server
 	done chan struct{}
+	// selfDone is closed when the generator's own profile is written.
+	selfDone chan struct{}
 }
 
 func (p *profiler) start(phase string, d time.Duration) {
-	if p.c.ProfileOut == "" || p.c.ProfilePhase != phase || p.done != nil {
+	if p.c.ProfilePhase != phase || p.done != nil || p.selfDone != nil {
+		return
+	}
+	if p.c.GenProfileOut != "" {
+		p.startSelf(phase, min(d, p.c.ProfileLength))
+	}
+	if p.c.ProfileOut == "" {
 		return
 	}
 	addr := ""
@@ -403,8 +413,32 @@ func (p *profiler) start(phase string, d time.Duration) {
 	}()
 }
 
+// startSelf profiles the generator's own process for d.
+func (p *profiler) startSelf(phase string, d time.Duration) {
+	f, err := os.Create(p.c.GenProfileOut)
+	if err != nil {
+		p.c.Logf("generator profile: %v", err)
+		return
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		p.c.Logf("generator profile: %v", err)
+		return
+	}
+	p.selfDone = make(chan struct{})
+	time.AfterFunc(d, func() {
+		defer close(p.selfDone)
+		pprof.StopCPUProfile()
+		f.Close()
+		p.c.Logf("CPU profile of the generator in phase %s in %s", phase, p.c.GenProfileOut)
+	})
+}
+
 func (p *profiler) wait() {
 	if p.done != nil {
 		<-p.done
+	}
+	if p.selfDone != nil {
+		<-p.selfDone
 	}
 }
