@@ -21,6 +21,6 @@ func (s *Server) handlePetCreate(ns string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return c.JSON(http.StatusCreated, p)
+		return petJSON(c, http.StatusCreated, p)
 	}
 }

@@ -14,5 +14,5 @@ func (s *Server) handlePetGet(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("ETag", etag(p))
-	return c.JSON(http.StatusOK, p)
+	return petJSON(c, http.StatusOK, p)
 }

@@ -65,7 +65,7 @@ func (s *Server) handlePetList(c echo.Context) error {
 		next.Set("cursor", page.NextCursor)
 		h.Set("Link", linkNext(c.Request().URL.Path, next))
 	}
-	return c.JSON(http.StatusOK, page.Pets)
+	return petsJSON(c, http.StatusOK, page.Pets)
 }
 
 // linkNext is an RFC 8288 Link header value to the next page.

@@ -18,6 +18,6 @@ func (s *Server) handlePetRestore(ns string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return c.JSON(http.StatusOK, p)
+		return petJSON(c, http.StatusOK, p)
 	}
 }

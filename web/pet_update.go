@@ -44,7 +44,7 @@ func (s *Server) handlePetUpdate(ns string) echo.HandlerFunc {
 		}
 		c.Response().Header().Set("ETag", etag(p))
 		if d == nil {
-			return c.JSON(http.StatusOK, p)
+			return petJSON(c, http.StatusOK, p)
 		}
 		return c.JSON(http.StatusAccepted, newStatusChange(p.ID, *d))
 	}
