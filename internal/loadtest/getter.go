@@ -3,27 +3,31 @@ package loadtest
 import (
 	"bufio"
 	"bytes"
+	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 )
 
 // Getter sends GETs over one kept-alive connection of its own, one at a
 // time, the way a closed-loop client does. It writes the request bytes
-// itself and parses the answer with http.ReadResponse, without the
+// itself and reads the answer itself (readResponse), without the
 // Transport's two goroutines and channel hand-offs per request: on two
 // shared cores net/http's client cost the generator about 70 µs of CPU per
 // GET (an external generator about 25 µs), and that CPU was taken from the
-// server being measured.
+// server being measured. Every answer is still read whole and its status
+// checked.
 type Getter struct {
-	c       *Client
-	host    string
-	conn    net.Conn
-	r       *bufio.Reader
-	buf     []byte
-	discard []byte
+	c    *Client
+	host string
+	conn net.Conn
+	r    *bufio.Reader
+	buf  []byte
+	body []byte // the start of an unexpected answer's body
 }
 
 // NewGetter returns a Getter for c's server; it connects on first use.
@@ -32,7 +36,7 @@ func (c *Client) NewGetter() (*Getter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Getter{c: c, host: u.Host, discard: make([]byte, 32<<10)}, nil
+	return &Getter{c: c, host: u.Host}, nil
 }
 
 // Close closes the connection.
@@ -74,33 +78,166 @@ func (g *Getter) get(path string, want int) error {
 		g.Close()
 		return err
 	}
-	resp, err := http.ReadResponse(g.r, nil)
+	status, body, keep, err := g.readResponse(want)
 	if err != nil {
 		g.Close()
-		return err
+		return fmt.Errorf("GET %s: %w", path, err)
 	}
-	var body []byte
-	if resp.StatusCode != want {
-		body, err = io.ReadAll(resp.Body)
-	} else {
-		_, err = io.CopyBuffer(io.Discard, onlyReader{resp.Body}, g.discard)
-	}
-	resp.Body.Close()
-	if err != nil {
-		g.Close()
-		return err
-	}
-	if resp.Close {
+	if !keep {
 		g.Close()
 	}
-	if resp.StatusCode != want {
-		return fmt.Errorf("GET %s: %d %s", path, resp.StatusCode, bytes.TrimSpace(body))
+	if status != want {
+		return fmt.Errorf("GET %s: %d %s", path, status, bytes.TrimSpace(body))
 	}
 	return nil
 }
 
-// onlyReader hides WriterTo so that io.CopyBuffer uses the buffer.
-type onlyReader struct{ io.Reader }
+// errMalformed is an answer that is not HTTP/1.x as net/http writes it.
+var errMalformed = errors.New("malformed answer")
+
+// readResponse reads one whole answer: the status line, the headers it
+// needs (Content-Length, Transfer-Encoding, Connection) and the body, by
+// length, chunked or up to the end of the connection. The body is kept
+// (its first KB, for the error) only when the status is not want, and
+// otherwise skipped inside the reader's buffer: no allocation per answer,
+// where http.ReadResponse built a header map and a Response each time.
+// keep says whether the connection may carry the next request.
+func (g *Getter) readResponse(want int) (status int, body []byte, keep bool, err error) {
+	line, err := g.r.ReadSlice('\n')
+	if err != nil {
+		return 0, nil, false, err
+	}
+	// "HTTP/1.1 200 OK\r\n"
+	if len(line) < 13 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[12] != ' ' && line[12] != '\r' {
+		return 0, nil, false, errMalformed
+	}
+	for _, c := range line[9:12] {
+		if c < '0' || c > '9' {
+			return 0, nil, false, errMalformed
+		}
+		status = status*10 + int(c-'0')
+	}
+	keep = line[7] == '1'
+	length, chunked := int64(-1), false
+	for {
+		line, err = g.r.ReadSlice('\n')
+		if err != nil {
+			return 0, nil, false, err
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			break
+		}
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			return 0, nil, false, errMalformed
+		}
+		value = bytes.TrimSpace(value)
+		switch {
+		case asciiEqualFold(name, "Content-Length"):
+			n, err := strconv.ParseInt(string(value), 10, 64)
+			if err != nil || n < 0 {
+				return 0, nil, false, errMalformed
+			}
+			length = n
+		case asciiEqualFold(name, "Transfer-Encoding"):
+			chunked = asciiEqualFold(value, "chunked")
+		case asciiEqualFold(name, "Connection"):
+			if asciiEqualFold(value, "close") {
+				keep = false
+			} else if asciiEqualFold(value, "keep-alive") {
+				keep = true
+			}
+		}
+	}
+	g.body = g.body[:0]
+	keepBody := status != want
+	read := func(n int64) error {
+		if keepBody {
+			for n > 0 {
+				b, err := g.r.Peek(int(min(n, int64(g.r.Size()))))
+				if len(b) == 0 {
+					return err
+				}
+				if room := 1024 - len(g.body); room > 0 {
+					g.body = append(g.body, b[:min(len(b), room)]...)
+				}
+				g.r.Discard(len(b))
+				n -= int64(len(b))
+			}
+			return nil
+		}
+		_, err := g.r.Discard(int(n))
+		return err
+	}
+	switch {
+	case status/100 == 1 || status == http.StatusNoContent || status == http.StatusNotModified:
+	case chunked:
+		for {
+			line, err := g.r.ReadSlice('\n')
+			if err != nil {
+				return 0, nil, false, err
+			}
+			hexSize, _, _ := bytes.Cut(bytes.TrimSpace(line), []byte(";"))
+			n, err := strconv.ParseInt(string(hexSize), 16, 64)
+			if err != nil || n < 0 {
+				return 0, nil, false, errMalformed
+			}
+			if n == 0 { // the trailer, up to an empty line
+				for {
+					line, err := g.r.ReadSlice('\n')
+					if err != nil {
+						return 0, nil, false, err
+					}
+					if len(bytes.TrimSpace(line)) == 0 {
+						break
+					}
+				}
+				break
+			}
+			if err := read(n); err != nil {
+				return 0, nil, false, err
+			}
+			if line, err := g.r.ReadSlice('\n'); err != nil || len(bytes.TrimSpace(line)) != 0 {
+				return 0, nil, false, cmp.Or(err, errMalformed)
+			}
+		}
+	case length >= 0:
+		if err := read(length); err != nil {
+			return 0, nil, false, err
+		}
+	default: // the body ends with the connection
+		keep = false
+		for {
+			if err := read(int64(g.r.Size())); err != nil {
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				return 0, nil, false, err
+			}
+		}
+	}
+	return status, g.body, keep, nil
+}
+
+// asciiEqualFold reports whether b is s, ignoring ASCII case.
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range len(b) {
+		x, y := b[i], s[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
 
 // getters returns n Getters, one per closed-loop worker.
 func (c *Client) getters(n int) ([]*Getter, error) {

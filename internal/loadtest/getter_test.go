@@ -1,6 +1,8 @@
 package loadtest
 
 import (
+	"bufio"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -68,5 +70,91 @@ func TestGetterKeepsTheConnectionAndReadsEveryAnswer(t *testing.T) {
 	}
 	if err := g.Get("/api/pets/5", http.StatusOK); err != nil {
 		t.Fatalf("after an error answer: %v", err)
+	}
+}
+
+// Answers as other servers may write them: read whole, the connection
+// kept or dropped as each says.
+func TestGetterReadsEveryKindOfAnswer(t *testing.T) {
+	answers := map[string]string{
+		"/length":   "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello",
+		"/chunked":  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=1\r\nabc\r\n2\r\nde\r\n0\r\nTrailer: t\r\n\r\n",
+		"/nobody":   "HTTP/1.1 204 No Content\r\n\r\n",
+		"/toolong":  "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 3000\r\n\r\n" + strings.Repeat("e", 3000),
+		"/eof":      "HTTP/1.1 200 OK\r\n\r\nuntil the end",
+		"/garbage":  "SMTP ready\r\n\r\n",
+		"/short":    "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
+		"/http10":   "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
+		"/badchunk": "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var conns atomic.Int64
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			go func() {
+				defer conn.Close()
+				r := bufio.NewReader(conn)
+				for {
+					req, err := http.ReadRequest(r)
+					if err != nil {
+						return
+					}
+					a := answers[req.URL.Path]
+					conn.Write([]byte(a))
+					if req.URL.Path == "/eof" || req.URL.Path == "/short" || req.URL.Path == "/http10" || req.URL.Path == "/garbage" || req.URL.Path == "/badchunk" {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	c := NewClient("http://"+ln.Addr().String(), "tok", 1)
+	g, err := c.NewGetter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	for _, p := range []string{"/length", "/chunked", "/length", "/chunked"} {
+		if err := g.Get(p, http.StatusOK); err != nil {
+			t.Fatalf("GET %s: %v", p, err)
+		}
+	}
+	if err := g.Get("/nobody", http.StatusNoContent); err != nil {
+		t.Fatal(err)
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("connections = %d, want 1", n)
+	}
+	err = g.Get("/toolong", http.StatusOK)
+	if err == nil || !strings.Contains(err.Error(), "500 eee") || len(err.Error()) > 1100 {
+		t.Errorf("GET /toolong: %.80v (%d bytes)", err, len(fmt.Sprint(err)))
+	}
+	if err := g.Get("/length", http.StatusOK); err != nil { // the 500's body was read whole
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/eof", "/http10"} {
+		if err := g.Get(p, http.StatusOK); err != nil {
+			t.Fatalf("GET %s: %v", p, err)
+		}
+		if g.conn != nil {
+			t.Errorf("GET %s: connection kept", p)
+		}
+	}
+	for _, p := range []string{"/garbage", "/short", "/badchunk"} {
+		if err := g.Get(p, http.StatusOK); err == nil {
+			t.Errorf("GET %s: no error", p)
+		}
+	}
+	if err := g.Get("/length", http.StatusOK); err != nil {
+		t.Fatalf("after the errors: %v", err)
 	}
 }
