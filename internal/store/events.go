@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strconv"
 
 	"github.com/petstore/petstore/internal/shelter"
@@ -17,6 +18,31 @@ const (
 	// maxEventsPerInsert bounds the events one INSERT appends.
 	maxEventsPerInsert = 4
 )
+
+// The data of the events every create brings, as structs: marshalled as
+// the maps they replace were (keys in alphabetical order), at a fraction
+// of the cost on the writer's path.
+type (
+	createdData struct {
+		AgeMonths int             `json:"ageMonths"`
+		Name      string          `json:"name"`
+		Species   shelter.Species `json:"species"`
+	}
+	startedData struct {
+		Attempt int   `json:"attempt"`
+		JobID   int64 `json:"jobId"`
+	}
+	reminderData struct {
+		JobID            int64 `json:"jobId"`
+		NextFeedingAt    int64 `json:"nextFeedingAt"`
+		ProcessingTimeMs int64 `json:"processingTimeMs"`
+	}
+)
+
+// jobData is an event's {"jobId": id}.
+func jobData(id int64) json.RawMessage {
+	return append(strconv.AppendInt([]byte(`{"jobId":`), id, 10), '}')
+}
 
 // insertEventsSQL[n] appends n events.
 var insertEventsSQL = rowsSQL(insertEventSQL, eventValues, maxEventsPerInsert)

@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,7 +31,7 @@ func (s *Store) CompleteFeedingReminder(ctx context.Context, job *shelter.Job, i
 // feedingReminderTx does a feeding reminder's work, all but completing its
 // job, in the caller's transaction; start is when the work began.
 func (s *Store) feedingReminderTx(ctx context.Context, tx *txn, job *shelter.Job, interval time.Duration, start time.Time) error {
-	p, err := findPetTx(ctx, tx, job.PetID)
+	p, err := s.findFeedingPetTx(ctx, tx, job.PetID)
 	if shelter.ErrorCode(err) == shelter.ENOTFOUND {
 		tx.After(func() {
 			s.log.Warn("⚠️ Feeding reminder skipped: the pet no longer exists", "petId", job.PetID, "jobId", job.ID)
@@ -59,13 +62,38 @@ func (s *Store) feedingReminderTx(ctx context.Context, tx *txn, job *shelter.Job
 	o := shelter.Origin{Namespace: job.Namespace, Actor: shelter.ActorSystem}
 	ms := time.Since(start).Milliseconds()
 	done := &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventFeedingReminderCompleted),
-		PetID: p.ID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": job.ID, "processingTimeMs": ms, "nextFeedingAt": next})}
+		PetID: p.ID, Actor: o.Actor, Data: mustJSON(reminderData{JobID: job.ID, NextFeedingAt: next, ProcessingTimeMs: ms})}
 	tx.After(func() {
 		s.log.Info("✅ Next feeding reminder set", "petId", p.ID, "notes", p.Notes, "nextFeedingAt", shelter.FromMillis(next), "processingTimeMs", ms)
 		s.log.Info("🔄 Lifecycle orchestrator processing", "petId", p.ID, "eventType", shelter.TriggerFeedingReminderCompleted)
 	})
 	d := shelter.DecideTrigger(p.Status, shelter.TriggerFeedingReminderCompleted)
 	return s.applyStepsTx(ctx, tx, o, p, d, "", nil, done)
+}
+
+// findFeedingPetSQL reads what the feeding reminder and the
+// orchestrator's step after it need of a pet (a third of its columns).
+const findFeedingPetSQL = `SELECT id, status, notes, created_at, updated_at, last_fed_at, feeding_interval_minutes,
+	next_feeding_at, version FROM pets WHERE id = ?`
+
+// findFeedingPetTx reads a pet for the feeding reminder, inside its
+// transaction: the columns of findFeedingPetSQL, the rest left zero.
+func (s *Store) findFeedingPetTx(ctx context.Context, tx *txn, id string) (*shelter.Pet, error) {
+	n, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	var p shelter.Pet
+	err = tx.queryRowPrepared(ctx, findFeedingPetSQL, n).Scan(&n, &p.Status, &p.Notes, &p.CreatedAt, &p.UpdatedAt,
+		&p.LastFedAt, &p.FeedingIntervalMinutes, &p.NextFeedingAt, &p.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, shelter.ErrNotFound()
+	} else if err != nil {
+		return nil, dbErr("find pet", err)
+	}
+	p.ID = strconv.FormatInt(n, 10)
+	s.finishPet(&p)
+	return &p, nil
 }
 
 const setFeedingSQL = `UPDATE pets SET notes = ?, next_feeding_at = ?, updated_at = ?, version = ? WHERE id = ?`

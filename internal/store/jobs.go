@@ -103,7 +103,7 @@ func (s *Store) enqueueJobsTx(ctx context.Context, tx *txn, o shelter.Origin, pe
 			ids = append(ids, id)
 			if k, _ := shelter.FindJobKind(j.kind); k.Enqueued != "" {
 				events = append(events, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, k.Enqueued),
-					PetID: petID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": id})})
+					PetID: petID, Actor: o.Actor, Data: jobData(id)})
 			}
 		}
 		specs = specs[n:]

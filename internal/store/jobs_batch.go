@@ -107,7 +107,7 @@ func (s *Store) RunLocalProfiles(ctx context.Context, limit int, describe func(s
 		}
 		o := shelter.Origin{Namespace: j.Namespace, Actor: shelter.ActorSystem}
 		started := &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventProfileEnrichmentStarted),
-			PetID: pet.ID, Actor: o.Actor, Data: mustJSON(map[string]any{"jobId": j.ID, "attempt": j.Attempts})}
+			PetID: pet.ID, Actor: o.Actor, Data: mustJSON(startedData{Attempt: j.Attempts, JobID: j.ID})}
 		if err := s.setProfileTx(ctx, tx, j.ID, o, pet, describe(*pet), started); err != nil {
 			return err
 		}

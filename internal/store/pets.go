@@ -351,7 +351,7 @@ func (s *Store) CreatePet(ctx context.Context, o shelter.Origin, f shelter.PetFi
 		p.ID = strconv.FormatInt(id, 10)
 		s.finishPet(p)
 		created := &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventPetCreated),
-			PetID: p.ID, Actor: o.Actor, To: p.Status, Data: mustJSON(map[string]any{"name": p.Name, "species": p.Species, "ageMonths": p.AgeMonths})}
+			PetID: p.ID, Actor: o.Actor, To: p.Status, Data: mustJSON(createdData{AgeMonths: p.AgeMonths, Name: p.Name, Species: p.Species})}
 		if _, err := s.enqueueKindsTx(ctx, tx, o, s.createJobs, p.ID, created); err != nil {
 			return err
 		}

@@ -131,7 +131,7 @@ func New(d *db.DB, o Options) *Store {
 		s.log = slog.Default()
 	}
 	s.writeStmts = map[string]*sql.Stmt{}
-	hot := []string{savepointSQL, releaseSQL, findPetSQL, completeJobSQL, updateStatusSQL, setFeedingSQL, setProfileSQL}
+	hot := []string{savepointSQL, releaseSQL, findPetSQL, findFeedingPetSQL, completeJobSQL, updateStatusSQL, setFeedingSQL, setProfileSQL}
 	inserts := append([]string{insertPetSQL}, insertEventsSQL[1:]...)
 	inserts = append(inserts, insertJobsSQL[1:]...)
 	if d.Engine == db.Postgres {
@@ -274,7 +274,8 @@ type txn struct {
 	evented  bool
 }
 
-// After runs f once the transaction has committed (log lines, wake-ups).
+// After runs f once the transaction has committed (log lines), in the
+// caller's goroutine before its inTx returns.
 func (tx *txn) After(f func()) { tx.after = append(tx.after, f) }
 
 // The statements of a caller run detached from its context's cancellation:
@@ -374,6 +375,26 @@ type txRequest struct {
 	ctx  context.Context
 	fn   func(tx *txn) error
 	done chan error
+	// after is the work fn registered with After, handed back with a nil
+	// done: the caller runs it, off the single writer's path.
+	after []func()
+}
+
+// wait waits for the request's outcome and, once it has committed, runs
+// its work registered with After (log lines) in the caller's goroutine,
+// so that the writer is already on the next batch.
+func (s *Store) wait(req *txRequest) error {
+	return s.finish(req, <-req.done)
+}
+
+// finish is wait's second half, for an outcome already received.
+func (s *Store) finish(req *txRequest, err error) error {
+	if err == nil {
+		for _, f := range req.after {
+			f()
+		}
+	}
+	return s.noteWrite(err)
 }
 
 // inTx runs fn in a write transaction and returns once that transaction has
@@ -402,7 +423,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
 			go s.commitLoop()
 		}
 	}
-	return s.noteWrite(<-req.done)
+	return s.wait(req)
 }
 
 // inTxJoin is inTx for work that may wait a little for its commit (a
@@ -424,7 +445,7 @@ func (s *Store) inTxJoin(ctx context.Context, wait time.Duration, fn func(tx *tx
 		select {
 		case err := <-req.done:
 			t.Stop()
-			return s.noteWrite(err)
+			return s.finish(req, err)
 		case <-t.C:
 		}
 		s.txMu.Lock()
@@ -435,7 +456,7 @@ func (s *Store) inTxJoin(ctx context.Context, wait time.Duration, fn func(tx *tx
 			go s.commitLoop()
 		}
 	}
-	return s.noteWrite(<-req.done)
+	return s.wait(req)
 }
 
 // commitLoop commits batches of waiting callers until none is left.
@@ -548,9 +569,7 @@ func (s *Store) commitBatch(batch []*txRequest) {
 	var enqueued, evented bool
 	for i, r := range batch {
 		if tx := txs[i]; tx != nil {
-			for _, f := range tx.after {
-				f()
-			}
+			r.after = tx.after
 			enqueued, evented = enqueued || tx.enqueued, evented || tx.evented
 		}
 		r.done <- errs[i]
