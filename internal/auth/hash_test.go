@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -56,6 +57,23 @@ func BenchmarkVerifyDefaultParams(b *testing.B) {
 	for b.Loop() {
 		if ok, err := h.Verify(ctx, "tabby-cat moves slowly", hash); !ok || err != nil {
 			b.Fatal(ok, err)
+		}
+	}
+}
+
+// After a hash, argon2id's 19 MiB block must not keep the heap's target
+// high: a server that bootstraps its admin or signs someone in would sit
+// tens of MB above what it needs.
+func TestHashingLeavesNoHeapTargetBehind(t *testing.T) {
+	h := NewHasher(DefaultHashParams)
+	for range 2 {
+		if _, err := h.Hash(context.Background(), "tabby-cat moves slowly"); err != nil {
+			t.Fatal(err)
+		}
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		if m.NextGC >= 19<<20 {
+			t.Fatalf("after a hash the next collection waits for %d MiB of heap", m.NextGC>>20)
 		}
 	}
 }
