@@ -228,6 +228,7 @@ func claimSQL(kinds []string) string {
 func (s *Store) ClaimJobs(ctx context.Context, outcomes []JobOutcome, maxAttempts map[string]int, limit int, lease time.Duration) ([]*shelter.Job, error) {
 	var claimed []*shelter.Job
 	err := s.inTx(ctx, func(tx *txn) error {
+		tx.noPets = true
 		claimed = claimed[:0]
 		now := s.nowMillis()
 		if err := recordOutcomesTx(ctx, tx, outcomes, now); err != nil {
@@ -298,6 +299,7 @@ func (s *Store) ExtendJobLeases(ctx context.Context, ids []int64, lease time.Dur
 		return nil
 	}
 	return s.inTx(ctx, func(tx *txn) error {
+		tx.noPets = true
 		if _, err := tx.execPrepared(ctx, sqlExtend, s.nowMillis(), lease.Milliseconds(), string(mustJSON(ids))); err != nil {
 			return dbErr("extend leases", err)
 		}

@@ -60,6 +60,7 @@ func (s *Store) runJobBatch(ctx context.Context, kind string, limit int, work fu
 		if err := rows.Err(); err != nil {
 			return dbErr("claim jobs", err)
 		}
+		tx.noPets = len(jobs) == 0 // the claim alone writes only jobs
 		for _, j := range jobs {
 			if err := work(tx, j); err != nil {
 				return err

@@ -20,7 +20,9 @@ const petCacheMax = 16384
 // the server), adds one to a counter in the shared file beside the
 // database (sharedCounters) right after it commits and before its callers
 // hear of it, and an entry is used only while that counter is what it was
-// before the pet was read. Any commit forgets every pet: per-pet
+// before the pet was read. Only commits whose every caller said it writes
+// no pet (txn.noPets: the job runners' claims, a token's last use) leave
+// the counter alone. Any other commit forgets every pet: per-pet
 // forgetting would need every write of a pet to say which it wrote, and
 // the reads this is for come in bursts between writes (a page, a poll).
 // Without the shared file (it could not be made; PostgreSQL, where other

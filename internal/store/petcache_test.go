@@ -93,3 +93,60 @@ func TestPetsByIDAreRememberedUntilAnyCommit(t *testing.T) {
 	}
 
 }
+
+// The job runners claim (and find nothing) every second on an idle server:
+// those commits leave the pets kept.
+func TestAClaimOfTheQueueLeavesThePetsKept(t *testing.T) {
+	if storetest.Postgres() {
+		t.Skip("no pet cache on PostgreSQL")
+	}
+	s := storetest.Open(t, store.Options{})
+	p, err := s.CreatePet(ctx, origin, fields("Luna", shelter.SpeciesCat, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.FindPetByID(ctx, p.ID)
+	if _, err := s.DB().Write.Exec(`UPDATE pets SET name = 'Around' WHERE id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimJobs(ctx, nil, map[string]int{shelter.JobEnrichProfile: 0}, 10, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.FindPetByID(ctx, p.ID); got.Name != "Luna" {
+		t.Fatalf("name %q: the claim's commit forgot the pets", got.Name)
+	}
+	// A job's completion that writes the pet does forget them.
+	jobs, err := s.ClaimJobs(ctx, nil, map[string]int{shelter.JobFeedingReminder: 0}, 10, time.Minute)
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("claim: %v %v", jobs, err)
+	}
+	if err := s.CompleteFeedingReminder(ctx, jobs[0], time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.FindPetByID(ctx, p.ID); got.Name != "Around" || got.Status != shelter.StatusInQuarantine {
+		t.Fatalf("after the reminder: %q %q", got.Name, got.Status)
+	}
+}
+
+// The batch runners find no job due several times a second: those commits
+// leave the pets kept too.
+func TestAnEmptyJobBatchLeavesThePetsKept(t *testing.T) {
+	if storetest.Postgres() {
+		t.Skip("no pet cache on PostgreSQL")
+	}
+	s := storetest.Open(t, store.Options{CreateJobs: []string{}})
+	p, err := s.CreatePet(ctx, origin, fields("Luna", shelter.SpeciesCat, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.FindPetByID(ctx, p.ID)
+	if _, err := s.DB().Write.Exec(`UPDATE pets SET name = 'Around' WHERE id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if jobs, err := s.RunFeedingReminders(ctx, 10, time.Hour, nil); err != nil || len(jobs) != 0 {
+		t.Fatalf("batch: %v %v", jobs, err)
+	}
+	if got, _ := s.FindPetByID(ctx, p.ID); got.Name != "Luna" {
+		t.Fatalf("name %q: an empty batch's commit forgot the pets", got.Name)
+	}
+}

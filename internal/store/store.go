@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -272,6 +273,12 @@ type txn struct {
 	after    []func()
 	enqueued bool
 	evented  bool
+	// noPets is set by work that writes no pet (the queue's claims and
+	// leases, a batch of jobs that found none due, a token's last use: no
+	// trigger of theirs does either), so that its commit leaves the pets
+	// kept by petCache in use: the job runners claim several times a
+	// second even on an idle server.
+	noPets bool
 }
 
 // After runs f once the transaction has committed (log lines), in the
@@ -558,7 +565,7 @@ func (s *Store) commitBatch(batch []*txRequest) {
 		}
 	}
 	err = sqlTx.Commit()
-	if s.counters != nil {
+	if s.counters != nil && slices.ContainsFunc(txs, func(tx *txn) bool { return tx != nil && !tx.noPets }) {
 		s.counters.addCommit() // before anyone hears of it: see petCache
 		s.pets.forget()
 	}

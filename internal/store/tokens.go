@@ -129,6 +129,7 @@ func (s *Store) TouchToken(ctx context.Context, id string, at int64) error {
 		return err
 	}
 	err = s.inTx(ctx, func(tx *txn) error {
+		tx.noPets = true
 		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?`, at, n, at); err != nil {
 			return dbErr("touch token", err)
 		}
