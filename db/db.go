@@ -37,6 +37,7 @@ type DB struct {
 	Sync Sync
 
 	lock *lockFile // held for the server's lifetime (Options.Exclusive)
+	ckpt *checkpointer
 }
 
 // Sync is SQLite's synchronous setting (DB_SYNC).
@@ -90,6 +91,9 @@ func dsn(path string, readOnly bool, sync Sync) string {
 		// savepoint first changes. They only ever hold a batch's pages,
 		// and a crash loses nothing of them that a commit needed.
 		q.Add("_pragma", "temp_store(MEMORY)")
+		// No checkpoint on the writer's path: the checkpointer does it
+		// beside it (see checkpointer).
+		q.Add("_pragma", "wal_autocheckpoint(0)")
 		q.Add("_txlock", "immediate")
 	}
 	return "file:" + path + "?" + q.Encode()
@@ -166,7 +170,13 @@ func open(ctx context.Context, path string, o Options) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
-	return &DB{Write: w, Read: r, Path: path, Engine: SQLite, Sync: o.Sync}, nil
+	ck, err := startCheckpointer(path, o.Sync)
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, err
+	}
+	return &DB{Write: w, Read: r, Path: path, Engine: SQLite, Sync: o.Sync, ckpt: ck}, nil
 }
 
 // openErr names the database and, for a storage fault, its cause.
@@ -236,8 +246,8 @@ func (db *DB) ProbeSQL() string {
 }
 
 // Checkpoint copies the WAL into the database file and truncates the WAL
-// to zero bytes. The automatic checkpoint keeps the WAL near 4 MB under
-// steady writes; this gives the space back when writes pause (call it now
+// to zero bytes. The checkpointer keeps the WAL small under steady
+// writes; this gives the space back when writes pause (call it now
 // and then, e.g. once a minute). It waits at most 100 ms for readers that
 // still use the WAL (then it does what it can, and the next one finishes),
 // so that writers queued behind it are never held long.
@@ -264,11 +274,12 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 
 // Close closes both pools, and then lets go of the server's lock.
 func (db *DB) Close() error {
+	err0 := db.ckpt.stop()
 	err1 := db.Read.Close()
 	err2 := db.Write.Close()
 	err3 := db.lock.release()
 	db.lock = nil
-	return errors.Join(err1, err2, err3)
+	return errors.Join(err0, err1, err2, err3)
 }
 
 // Ping checks that the database answers a query.

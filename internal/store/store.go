@@ -573,6 +573,7 @@ func (s *Store) commitBatch(batch []*txRequest) {
 		fail(dbErr("commit", err))
 		return
 	}
+	s.db.Committed()
 	var enqueued, evented bool
 	for i, r := range batch {
 		if tx := txs[i]; tx != nil {
