@@ -34,15 +34,19 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.observer != nil {
 			s.observer.ObserveHTTP(req.Method, route, res.Status, d)
 		}
-		if s.accessLog {
+		if h := s.log.Handler(); s.accessLog && h.Enabled(req.Context(), slog.LevelInfo) {
 			actor := "-"
 			if p := principal(c); p != nil && p.Actor() != "" {
 				actor = p.Actor()
 			}
-			s.log.LogAttrs(req.Context(), slog.LevelInfo, "http",
-				slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.String("route", route),
+			// The handler directly, as Logger.LogAttrs would call it but
+			// without looking up the caller's program counter (no source
+			// is logged): the same line for less.
+			r := slog.NewRecord(start.Add(d), slog.LevelInfo, "http", 0)
+			r.AddAttrs(slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.String("route", route),
 				slog.Int("status", res.Status), slog.Duration("duration", d), slog.Int64("bytes", res.Size),
 				slog.String("ip", c.RealIP()), slog.String("actor", actor))
+			_ = h.Handle(req.Context(), r)
 		}
 		return nil
 	}
