@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -148,5 +149,39 @@ func TestAnEmptyJobBatchLeavesThePetsKept(t *testing.T) {
 	}
 	if got, _ := s.FindPetByID(ctx, p.ID); got.Name != "Luna" {
 		t.Fatalf("name %q: an empty batch's commit forgot the pets", got.Name)
+	}
+}
+
+// SQLite keeps a database's -wal and -shm beside the file a symbolic link
+// points to; the shared counters are there too, so a Store opened through
+// a link sees the other's writes at once.
+func TestStoresThroughASymbolicLinkShareTheirCounters(t *testing.T) {
+	if storetest.Postgres() {
+		t.Skip("no pet cache on PostgreSQL")
+	}
+	dir := t.TempDir()
+	real := filepath.Join(dir, "data", "petstore.db")
+	if err := os.MkdirAll(filepath.Dir(real), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s := storetest.OpenAt(t, real, store.Options{})
+	link := filepath.Join(dir, "link.db")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	cli := storetest.OpenAt(t, link, store.Options{})
+	p, err := s.CreatePet(ctx, origin, fields("Luna", shelter.SpeciesCat, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.FindPetByID(ctx, p.ID)
+	if _, _, err := cli.UpdatePet(ctx, origin, p.ID, shelter.PetFields{Name: ptr("Theirs")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.FindPetByID(ctx, p.ID); got.Name != "Theirs" {
+		t.Fatalf("name %q after an update through a symbolic link", got.Name)
+	}
+	if _, err := os.Stat(link + "-auth"); !os.IsNotExist(err) {
+		t.Errorf("a counters file beside the link: %v", err)
 	}
 }

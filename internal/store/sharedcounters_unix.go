@@ -4,6 +4,7 @@ package store
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -11,7 +12,8 @@ import (
 )
 
 // sharedCounters are counters shared by every process that opens the
-// database: sixteen bytes of a file beside it (PATH-auth), mapped into
+// database: sixteen bytes of a file beside it (PATH-auth, PATH with its
+// symbolic links resolved), mapped into
 // memory, so that reading them costs no system call. The first eight
 // count token and account changes (tokencache.go), the next eight the
 // commits of every Store on the file (petcache.go).
@@ -27,6 +29,12 @@ const sharedCountersSize = 16
 func openSharedCounters(path string) *sharedCounters {
 	if path == "" || strings.HasPrefix(path, ":") || strings.HasPrefix(path, "file:") {
 		return nil
+	}
+	// Beside the file itself, as SQLite puts its -wal and -shm: a Store
+	// opened through a symbolic link shares the counters with one opened
+	// by the file's own name.
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
 	}
 	f, err := os.OpenFile(path+"-auth", os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
