@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/petstore/petstore/internal/shelter"
 )
@@ -30,3 +31,7 @@ var ClaimSQL = claimSQL
 
 // SQLClaimDone is the batch claim of one kind.
 const SQLClaimDone = sqlClaimDone
+
+func (s *Store) InTxJoin(ctx context.Context, wait time.Duration, fn func(tx *Tx) error) error {
+	return s.inTxJoin(ctx, wait, fn)
+}

@@ -385,6 +385,10 @@ type txRequest struct {
 	// after is the work fn registered with After, handed back with a nil
 	// done: the caller runs it, off the single writer's path.
 	after []func()
+	// join marks a caller of inTxJoin, which would rather wait for another
+	// caller's commit than have one of its own; due is set, under txMu,
+	// once its wait is over.
+	join, due bool
 }
 
 // wait waits for the request's outcome and, once it has committed, runs
@@ -442,26 +446,24 @@ func (s *Store) inTxJoin(ctx context.Context, wait time.Duration, fn func(tx *tx
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	req := &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	req := &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1), join: true}
 	s.txMu.Lock()
 	s.txQueue = append(s.txQueue, req)
-	leading := s.txLeading
 	s.txMu.Unlock()
-	if !leading {
-		t := time.NewTimer(wait)
-		select {
-		case err := <-req.done:
-			t.Stop()
-			return s.finish(req, err)
-		case <-t.C:
-		}
-		s.txMu.Lock()
-		lead := !s.txLeading && len(s.txQueue) > 0
-		s.txLeading = s.txLeading || lead
-		s.txMu.Unlock()
-		if lead && s.commitNext() {
-			go s.commitLoop()
-		}
+	t := time.NewTimer(wait)
+	select {
+	case err := <-req.done:
+		t.Stop()
+		return s.finish(req, err)
+	case <-t.C:
+	}
+	s.txMu.Lock()
+	req.due = true // a leader now commits it, not waiting for another
+	lead := !s.txLeading && len(s.txQueue) > 0
+	s.txLeading = s.txLeading || lead
+	s.txMu.Unlock()
+	if lead && s.commitNext() {
+		go s.commitLoop()
 	}
 	return s.wait(req)
 }
@@ -490,7 +492,17 @@ func (s *Store) commitNext() bool {
 		s.txLeading = false
 		return false
 	}
-	return true
+	for _, r := range s.txQueue {
+		if !r.join || r.due {
+			return true
+		}
+	}
+	// Only job batches still willing to wait: typically those the commit
+	// just made woke. They join the next request's commit, or lead one of
+	// their own when their wait is over, instead of costing a commit (and
+	// an fsync) now that the next request would wait behind.
+	s.txLeading = false
+	return false
 }
 
 // commitBatch runs each caller under a savepoint and commits once.

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
@@ -104,5 +105,52 @@ func TestGroupCommitCancelledCaller(t *testing.T) {
 	page, err := s.FindPets(ctx, shelter.PetFilter{})
 	if err != nil || page.Total < 40 {
 		t.Fatalf("only %d of the 40 uncancelled creates committed: %v", page.Total, err)
+	}
+}
+
+// A job batch that arrives while a commit is under way, and finds only
+// itself left when that commit is done, waits for the next request's
+// commit instead of costing one of its own: the two then share a commit.
+// Its wait over, it commits alone.
+func TestJoinerWaitsForTheNextCommit(t *testing.T) {
+	var mu sync.Mutex
+	var batches []int
+	s := storetest.Open(t, store.Options{OnBatch: func(n int) { mu.Lock(); batches = append(batches, n); mu.Unlock() }})
+	insert := func(tx *store.Tx, name string) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO pets (name, species, age_months, status, created_at, updated_at)
+			VALUES (?, 'dog', 1, 'new', 1, 1)`, name)
+		return err
+	}
+	inFirst, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- s.InTx(ctx, func(tx *store.Tx) error { close(inFirst); <-release; return insert(tx, "first") })
+	}()
+	<-inFirst // the first caller's commit is under way
+	joined := make(chan error, 1)
+	go func() { joined <- s.InTxJoin(ctx, time.Hour, func(tx *store.Tx) error { return insert(tx, "batch") }) }()
+	time.Sleep(50 * time.Millisecond) // the joiner queues behind the commit under way
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-joined:
+		t.Fatalf("the batch committed on its own (%v) instead of waiting for the next request", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if err := s.InTx(ctx, func(tx *store.Tx) error { return insert(tx, "next") }); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-joined; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InTxJoin(ctx, 10*time.Millisecond, func(tx *store.Tx) error { return insert(tx, "alone") }); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(batches) != "[1 2 1]" {
+		t.Fatalf("commits of %v callers, want [1 2 1]: the first alone, the batch with the next request, the last batch alone", batches)
 	}
 }
