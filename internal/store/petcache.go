@@ -3,13 +3,25 @@ package store
 import (
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/petstore/petstore/internal/shelter"
 )
 
-// petCacheMax caps the pets kept (about 1.3 KB each with a profile); a
-// new one then takes the place of one picked at random.
-const petCacheMax = 16384
+// petCacheMax caps the pets kept (about 0.6 KB each, a fallback profile
+// kept as its time: see cachedPet; a model's profile adds its text); a
+// new one then takes the place of one picked at random. A shelter's pets
+// in care fit many times over.
+const petCacheMax = 8192
+
+// cachedPet is a kept pet. A fallback profile, which is a function of the
+// pet's name, species and age, is kept as its time only (fallbackAt) and
+// written out again on each hit (under a microsecond), which halves what
+// a pet costs in memory.
+type cachedPet struct {
+	pet        *shelter.Pet
+	fallbackAt int64 // not 0: pet.Profile is nil and is FallbackProfile(pet, fallbackAt)
+}
 
 // petCache keeps pets read by id (FindPetByID): reading and scanning the
 // 27 columns of a pet through database/sql was about two fifths of the
@@ -36,7 +48,7 @@ type petCache struct {
 
 	mu      sync.Mutex
 	commits uint64 // the commit count the entries were read at
-	m       map[int64]*shelter.Pet
+	m       map[int64]cachedPet
 }
 
 // stamp is read before a pet is read from the database and given to put,
@@ -61,11 +73,16 @@ func (c *petCache) get(id int64) (*shelter.Pet, bool) {
 		c.m = nil // all stale: give the memory back
 		return nil, false
 	}
-	p, ok := c.m[id]
+	e, ok := c.m[id]
 	if !ok {
 		return nil, false
 	}
-	return clonePet(p), true
+	p := clonePet(e.pet)
+	if e.fallbackAt != 0 {
+		pr := shelter.FallbackProfile(*p, time.UnixMilli(e.fallbackAt))
+		p.Profile = &pr
+	}
+	return p, true
 }
 
 // put keeps a copy of p, read after stamp was taken, unless a commit has
@@ -74,14 +91,18 @@ func (c *petCache) put(stamp uint64, id int64, p *shelter.Pet) {
 	if c.shared == nil {
 		return
 	}
-	p = clonePet(p)
+	e := cachedPet{pet: clonePet(p)}
+	if pr := p.Profile; pr != nil && pr.Source == shelter.ProfileSourceFallback && pr.GeneratedAt != 0 &&
+		sameProfile(pr, shelter.FallbackProfile(*p, time.UnixMilli(pr.GeneratedAt))) {
+		e.pet.Profile, e.fallbackAt = nil, pr.GeneratedAt
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if stamp != c.shared.commitCount() {
 		return
 	}
 	if c.commits != stamp || c.m == nil {
-		c.commits, c.m = stamp, make(map[int64]*shelter.Pet)
+		c.commits, c.m = stamp, make(map[int64]cachedPet)
 	}
 	if len(c.m) >= petCacheMax {
 		for k := range c.m { // a random one
@@ -89,7 +110,7 @@ func (c *petCache) put(stamp uint64, id int64, p *shelter.Pet) {
 			break
 		}
 	}
-	c.m[id] = p
+	c.m[id] = e
 }
 
 // forget gives back the memory of the pets kept, which a commit of this

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/petstore/petstore/internal/shelter"
 )
@@ -80,5 +81,41 @@ func TestClonePetSharesNothingMutable(t *testing.T) {
 	c.Name, c.Profile.Bio, c.Profile.TemperamentTags[0], c.Adopter.Name = "x", "x", "x", "x"
 	if p.Name != "a" || p.Profile.Bio != "b" || p.Profile.TemperamentTags[0] != "t" || p.Adopter.Name != "n" {
 		t.Fatalf("the original changed through its clone: %+v %+v %+v", p, p.Profile, p.Adopter)
+	}
+}
+
+// A pet whose profile is its own fallback is kept without the profile's
+// text, and a hit writes it out again equal to what was read; any other
+// profile is kept whole.
+func TestPetCacheKeepsAFallbackAsItsTime(t *testing.T) {
+	c := petCache{shared: openSharedCounters(filepath.Join(t.TempDir(), "p.db"))}
+	if c.shared == nil {
+		t.Skip("no shared counters here")
+	}
+	own := &shelter.Pet{ID: "1", Name: "Biscuit", Species: shelter.SpeciesDog, AgeMonths: 30}
+	fb := shelter.FallbackProfile(*own, time.UnixMilli(1796144754248))
+	own.Profile = &fb
+	model := &shelter.Pet{ID: "2", Name: "Tom", Species: shelter.SpeciesCat, AgeMonths: 3,
+		Profile: &shelter.Profile{Bio: "A model wrote this.", Source: "ai", Model: "m", GeneratedAt: 5, TemperamentTags: []string{"calm"}}}
+	stale := &shelter.Pet{ID: "3", Name: "Renamed", Species: shelter.SpeciesDog, AgeMonths: 30, Profile: &fb} // Biscuit's text
+	st := c.stamp()
+	for _, p := range []*shelter.Pet{own, model, stale} {
+		n, _ := strconv.ParseInt(p.ID, 10, 64)
+		c.put(st, n, p)
+	}
+	if e := c.m[1]; e.pet.Profile != nil || e.fallbackAt != fb.GeneratedAt {
+		t.Errorf("the pet's own fallback is kept as %+v, fallbackAt %d; want no text and its time", e.pet.Profile, e.fallbackAt)
+	}
+	for _, id := range []int64{2, 3} {
+		if e := c.m[id]; e.pet.Profile == nil || e.fallbackAt != 0 {
+			t.Errorf("pet %d: kept %+v, fallbackAt %d; want its profile whole", id, e.pet.Profile, e.fallbackAt)
+		}
+	}
+	for _, p := range []*shelter.Pet{own, model, stale} {
+		n, _ := strconv.ParseInt(p.ID, 10, 64)
+		got, ok := c.get(n)
+		if !ok || !reflect.DeepEqual(got.Profile, p.Profile) {
+			t.Errorf("pet %s: hit %v, profile %+v, want %+v", p.ID, ok, got.Profile, p.Profile)
+		}
 	}
 }
