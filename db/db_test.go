@@ -46,6 +46,12 @@ func TestSyncSetting(t *testing.T) {
 		if got := pragma(t, d.Write, "journal_size_limit"); got != JournalSizeLimit {
 			t.Errorf("journal_size_limit = %d, want %d", got, JournalSizeLimit)
 		}
+		if got := pragma(t, d.Read, "cache_size"); got != -readerCacheKiB {
+			t.Errorf("a reader's cache_size = %d, want %d (KiB)", got, -readerCacheKiB)
+		}
+		if got := pragma(t, d.Write, "temp_store"); got != 2 {
+			t.Errorf("temp_store = %d, want 2 (memory)", got)
+		}
 	}
 	if _, err := OpenWith(context.Background(), filepath.Join(t.TempDir(), "p.db"), Options{Sync: "off"}); err == nil {
 		t.Error("synchronous=off accepted")
