@@ -500,6 +500,18 @@ func (s *Store) updateFieldsTx(ctx context.Context, tx *txn, o shelter.Origin, p
 	_, named := changed["name"]
 	_, kind := changed["species"]
 	_, aged := changed["ageMonths"]
+	if (named || kind || aged) && p.Profile != nil && p.Profile.Source == shelter.ProfileSourceFallback {
+		// A fallback kept as its time reads from the pet as it is now:
+		// answer with what the next read will show.
+		var text sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT profile FROM pets WHERE id = ?`, p.ID).Scan(&text); err != nil {
+			return dbErr("update pet", err)
+		}
+		if at, ok := fallbackMarker(text.String); ok {
+			pr := shelter.FallbackProfile(*p, time.UnixMilli(at))
+			p.Profile = &pr
+		}
+	}
 	if (named || kind || aged) && slices.Contains(s.createJobs, shelter.JobEnrichProfile) {
 		if _, _, err := s.enqueueEnrichmentTx(ctx, tx, o, p); err != nil {
 			return err

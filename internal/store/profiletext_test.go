@@ -83,12 +83,17 @@ func TestFallbackProfileIsStoredAsAMarker(t *testing.T) {
 
 	// An edit of the name (and age) shows in the fallback at once.
 	name, age := "Mochi the Elder", 140
-	if _, _, err := s.UpdatePet(ctx, origin, p.ID, shelter.PetFields{Name: &name, AgeMonths: &age}, nil); err != nil {
+	upd, _, err := s.UpdatePet(ctx, origin, p.ID, shelter.PetFields{Name: &name, AgeMonths: &age}, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
 	got = findPet(t, s, p.ID)
 	if want := shelter.FallbackProfile(*got, at); !reflect.DeepEqual(*got.Profile, want) || got.Profile.Bio[:len(name)] != name {
 		t.Errorf("after the edit the profile is %+v, want %+v", *got.Profile, want)
+	}
+	// The edit's own answer already shows what the next read does.
+	if !reflect.DeepEqual(upd.Profile, got.Profile) {
+		t.Errorf("the edit answered with profile %+v, a read then gives %+v", upd.Profile, got.Profile)
 	}
 	// Lists and the public page write it out too.
 	if _, err := s.DB().Write.Exec(`UPDATE pets SET status = 'available' WHERE id = ?`, p.ID); err != nil {
