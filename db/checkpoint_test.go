@@ -3,6 +3,7 @@ package db
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -55,5 +56,12 @@ func TestCheckpointerCopiesTheWALBesideTheWriter(t *testing.T) {
 	}
 	if w := size(path + "-wal"); w > JournalSizeLimit {
 		t.Errorf("WAL is %d bytes 10 s after the writes, want at most %d", w, JournalSizeLimit)
+	}
+}
+
+func TestFreeBytes(t *testing.T) {
+	d := openDB(t, filepath.Join(t.TempDir(), "f.db"), Options{})
+	if free := d.FreeBytes(); free <= 0 && runtime.GOOS == "linux" {
+		t.Fatalf("FreeBytes = %d on a writable temp directory", free)
 	}
 }

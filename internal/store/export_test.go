@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/petstore/petstore/db"
 	"github.com/petstore/petstore/internal/shelter"
 )
 
@@ -34,4 +35,12 @@ const SQLClaimDone = sqlClaimDone
 
 func (s *Store) InTxJoin(ctx context.Context, wait time.Duration, fn func(tx *Tx) error) error {
 	return s.inTxJoin(ctx, wait, fn)
+}
+
+// SetFreeBytes makes the store see free bytes of space on the database's
+// filesystem, until the test ends.
+func SetFreeBytes(t interface{ Cleanup(func()) }, free int64) {
+	prev := freeBytes
+	freeBytes = func(*db.DB) int64 { return free }
+	t.Cleanup(func() { freeBytes = prev })
 }

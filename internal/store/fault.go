@@ -100,6 +100,13 @@ func (fs *faultState) clear(log *slog.Logger, now time.Time) {
 	fs.active.Store(false)
 }
 
+// fullDisk reports whether the fault is a full disk, with its error.
+func (fs *faultState) fullDisk() (bool, error) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return fs.cur != nil && fs.cur.Kind == db.FaultFull, fs.err
+}
+
 // current returns the fault's error while one lasts, and whether a probe
 // write is due.
 func (fs *faultState) current(now time.Time) (err error, probe bool) {
@@ -115,8 +122,24 @@ func (fs *faultState) current(now time.Time) (err error, probe bool) {
 	return fs.err, false
 }
 
-// probe tries the probe write; its success ends the storage fault.
+// minFreeAfterFull is the free space a full disk must have again before
+// a probe may end the fault. The WAL is checkpointed beside the writer and
+// then written again from its start, so on a disk that is still full a
+// probe can fit in the WAL's old space and succeed while the next larger
+// write fails: the fault would flap.
+const minFreeAfterFull = 1 << 20
+
+// freeBytes tells the database's free space (tests replace it).
+var freeBytes = (*db.DB).FreeBytes
+
+// probe tries the probe write; its success ends the storage fault. A full
+// disk must first have minFreeAfterFull free again.
 func (s *Store) probe(ctx context.Context) error {
+	if full, err := s.fault.fullDisk(); full {
+		if free := freeBytes(s.db); free >= 0 && free < minFreeAfterFull {
+			return err
+		}
+	}
 	err := s.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, s.db.ProbeSQL())
 		return err
