@@ -93,8 +93,7 @@ func (c *petCache) put(stamp uint64, id int64, p *shelter.Pet) {
 		return
 	}
 	e := cachedPet{pet: clonePet(p)}
-	if pr := p.Profile; pr != nil && pr.Source == shelter.ProfileSourceFallback && pr.GeneratedAt != 0 &&
-		sameProfile(pr, shelter.FallbackProfile(*p, time.UnixMilli(pr.GeneratedAt))) {
+	if pr := p.Profile; pr != nil && pr.GeneratedAt != 0 && ownFallback(p, pr) {
 		e.pet.Profile, e.fallbackAt = nil, pr.GeneratedAt
 	}
 	c.mu.Lock()

@@ -23,8 +23,7 @@ const fallbackMarkerPrefix = `{"source":"` + shelter.ProfileSourceFallback + `",
 // follows a later edit of them. Any other profile (a model's, or a
 // fallback that differs) is stored whole.
 func profileText(pet *shelter.Pet, p *shelter.Profile) (string, error) {
-	if p.Source == shelter.ProfileSourceFallback && p.Model == "" &&
-		sameProfile(p, shelter.FallbackProfile(*pet, time.UnixMilli(p.GeneratedAt))) {
+	if ownFallback(pet, p) {
 		return fallbackMarkerPrefix + strconv.FormatInt(p.GeneratedAt, 10) + "}", nil
 	}
 	raw, err := json.Marshal(p)
@@ -32,6 +31,14 @@ func profileText(pet *shelter.Pet, p *shelter.Profile) (string, error) {
 		return "", err
 	}
 	return string(raw), nil
+}
+
+// ownFallback reports whether p is exactly the fallback profile
+// shelter.FallbackProfile writes for pet as it is now, at p's time: then
+// p can be kept as that time alone and written out again when needed.
+func ownFallback(pet *shelter.Pet, p *shelter.Profile) bool {
+	return p.Source == shelter.ProfileSourceFallback && p.Model == "" &&
+		sameProfile(p, shelter.FallbackProfile(*pet, time.UnixMilli(p.GeneratedAt)))
 }
 
 func sameProfile(a *shelter.Profile, b shelter.Profile) bool {
