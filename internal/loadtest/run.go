@@ -38,7 +38,7 @@ type Config struct {
 	Rate          float64 // creates/s offered in the fixed-rate phase
 	RateDuration  time.Duration
 	ProfileOut    string        // write a CPU profile of the server here (needs PPROF_ADDR support in the binary)
-	ProfilePhase  string        // "sustained8", "rate", "reads" or "list"
+	ProfilePhase  string        // "sustained8" (or sustainedN for N clients), "rate", "reads" or "list"
 	ProfileLength time.Duration // at most this long
 	GenProfileOut string        // write a CPU profile of the load generator itself here, same phase
 
@@ -149,9 +149,7 @@ func Run(ctx context.Context, c Config) error {
 	var cpuNote string
 	for _, n := range c.Clients {
 		c.Logf("sustained creates, %d client(s), %s window (server RSS %s)", n, c.Window, rssNow(srv))
-		if n == 8 {
-			prof.start("sustained8", c.Window+5*time.Second)
-		}
+		prof.start(fmt.Sprintf("sustained%d", n), c.Window+5*time.Second)
 		r := &IDRange{}
 		cpu0, gen0 := mustCPU(srv), selfCPU()
 		start := time.Now()

@@ -35,7 +35,7 @@ func main() {
 	flag.StringVar(&env, "env", "", "extra server settings, KEY=value separated by spaces (e.g. \"JOB_WORKERS=8 PPROF_ADDR=127.0.0.1:6061\")")
 	flag.StringVar(&c.ProfileOut, "cpuprofile", "", "write a CPU profile of the server to this file (needs PPROF_ADDR in -env)")
 	flag.StringVar(&c.GenProfileOut, "genprofile", "", "write a CPU profile of this load generator itself during the -profile-phase to this file")
-	flag.StringVar(&c.ProfilePhase, "profile-phase", "sustained8", "phase to profile: sustained8, reads, list or rate")
+	flag.StringVar(&c.ProfilePhase, "profile-phase", "sustained8", "phase to profile: sustained8 (sustained1: one client), reads, list or rate")
 	quiet := flag.Bool("q", false, "print only the table")
 	flag.Parse()
 	for f := range strings.SplitSeq(clients, ",") {
