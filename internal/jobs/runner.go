@@ -43,6 +43,12 @@ type Options struct {
 	// unavailable database runs again, without using an attempt
 	// (default 2s).
 	StorageRetry time.Duration
+	// Linger is how long the runner of batch workers waits, once a commit
+	// that queued jobs woke it, before doing its batches: the jobs of the
+	// requests committed meanwhile then share one batch (one claim, one
+	// share of a commit) instead of one batch each (default 10ms; negative:
+	// none). A backlog is worked without waiting.
+	Linger time.Duration
 	// Delay is waited before each attempt (test only; default from
 	// PETSTORE_TEST_JOB_DELAY).
 	Delay time.Duration
@@ -131,6 +137,11 @@ func (r *Runner) logDBError(msg string, err error, attrs ...any) {
 // commit among many, small enough to keep the writer's turn short.
 const batchSize = 100
 
+// defaultLinger is Options.Linger's default: short beside the time a pet
+// takes to reach quarantine as staff see it, long enough that at a few
+// hundred creates a second each batch takes several pets.
+const defaultLinger = 10 * time.Millisecond
+
 // NewRunner returns a runner of the given workers, one per kind. It
 // registers itself with the queue so that every commit that enqueues a job
 // wakes it at once.
@@ -152,6 +163,9 @@ func NewRunner(q Queue, o Options, workers ...Worker) (*Runner, error) {
 	}
 	if o.BackoffMax <= 0 {
 		o.BackoffMax = time.Hour
+	}
+	if o.Linger == 0 {
+		o.Linger = defaultLinger
 	}
 	if o.StorageRetry <= 0 {
 		o.StorageRetry = 2 * time.Second
@@ -247,6 +261,13 @@ func (r *Runner) Run(ctx context.Context) error {
 	defer heartbeat.Stop()
 	timer := time.NewTimer(0) // the first look is immediate
 	defer timer.Stop()
+	// linger runs while a wake-up waits for more commits to queue jobs
+	// (Options.Linger); lingering is true meanwhile.
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	defer linger.Stop()
+	lingering := false
+	var lastClaim time.Time // the last ClaimJobs
 	dbBackoff := time.Duration(0)
 
 	for {
@@ -259,6 +280,15 @@ func (r *Runner) Run(ctx context.Context) error {
 			delete(inflight, res.out.ID)
 			pending = drain(results, pending, inflight)
 		case <-r.wake:
+			if len(r.batch) > 0 && r.o.Linger > 0 {
+				if !lingering {
+					lingering = true
+					resetTimer(linger, r.o.Linger)
+				}
+				continue
+			}
+		case <-linger.C:
+			lingering = false
 		case <-timer.C:
 		case <-heartbeat.C:
 			if err := r.q.ExtendJobLeases(ctx, ids(inflight), r.o.Lease); err != nil && ctx.Err() == nil {
@@ -280,6 +310,19 @@ func (r *Runner) Run(ctx context.Context) error {
 			}
 			continue
 		}
+		if len(pending) == 0 && time.Since(lastClaim) < r.o.Poll && !r.claimDue(ctx, kinds) {
+			// Nothing to record and none of the claimed kinds queued and
+			// due (the wake-up was for the batches' jobs): a claim would
+			// cost the single writer a turn for nothing. Lapsed leases
+			// are looked for at least once a poll.
+			if more {
+				resetTimer(timer, 0)
+			} else {
+				resetTimer(timer, r.untilNext(ctx))
+			}
+			continue
+		}
+		lastClaim = time.Now()
 		claimed, err := r.q.ClaimJobs(ctx, pending, kinds, free, r.o.Lease)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -340,6 +383,17 @@ func (r *Runner) runBatches(ctx context.Context) (more bool) {
 	return more
 }
 
+// claimDue reports whether a queued job of kinds may be due now: a read,
+// off the single writer. When it cannot tell, it says yes.
+func (r *Runner) claimDue(ctx context.Context, kinds map[string]int) bool {
+	names := make([]string, 0, len(kinds))
+	for k := range kinds {
+		names = append(names, k)
+	}
+	at, ok, err := r.q.NextJobRunAt(ctx, names)
+	return err != nil || ok && !at.After(time.Now())
+}
+
 // claimKinds are the kinds ClaimJobs claims: all but those done in
 // batches.
 func (r *Runner) claimKinds() map[string]int {
@@ -388,7 +442,13 @@ func (r *Runner) untilNext(ctx context.Context) time.Duration {
 	if err != nil || !ok {
 		return r.o.Poll
 	}
-	return min(max(time.Until(at), time.Millisecond), r.o.Poll)
+	least := time.Millisecond
+	if len(r.batch) > 0 {
+		// The batches' jobs queued by commits come with a wake-up, which
+		// lingers: jobs found due now are those, and are left to it.
+		least = max(least, r.o.Linger)
+	}
+	return min(max(time.Until(at), least), r.o.Poll)
 }
 
 func resetTimer(t *time.Timer, d time.Duration) {

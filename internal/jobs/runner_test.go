@@ -59,12 +59,12 @@ func enqueue(t testing.TB, st *store.Store, kind string, n int) []int64 {
 
 // start runs a runner until the test ends (or until the returned stop is
 // called, which waits for Run to return and gives its error).
-func start(t testing.TB, st *store.Store, o jobs.Options, ws ...jobs.Worker) (stop func() error) {
+func start(t testing.TB, q jobs.Queue, o jobs.Options, ws ...jobs.Worker) (stop func() error) {
 	t.Helper()
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	r, err := jobs.NewRunner(st, o, ws...)
+	r, err := jobs.NewRunner(q, o, ws...)
 	if err != nil {
 		t.Fatal(err)
 	}
