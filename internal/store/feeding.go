@@ -55,9 +55,7 @@ func (s *Store) feedingReminderTx(ctx context.Context, tx *txn, job *shelter.Job
 	if interval <= 0 {
 		interval = s.feedingInterval
 	}
-	if err := s.setFeedingTx(ctx, tx, p, shelter.WithWelcome(p.Notes), p.CreatedAt+interval.Milliseconds()); err != nil {
-		return err
-	}
+	s.setFeeding(p, shelter.WithWelcome(p.Notes), p.CreatedAt+interval.Milliseconds())
 	next := p.NextFeedingAt
 	o := shelter.Origin{Namespace: job.Namespace, Actor: shelter.ActorSystem}
 	ms := time.Since(start).Milliseconds()
@@ -67,9 +65,28 @@ func (s *Store) feedingReminderTx(ctx context.Context, tx *txn, job *shelter.Job
 		s.log.Info("✅ Next feeding reminder set", "petId", p.ID, "notes", p.Notes, "nextFeedingAt", shelter.FromMillis(next), "processingTimeMs", ms)
 		s.log.Info("🔄 Lifecycle orchestrator processing", "petId", p.ID, "eventType", shelter.TriggerFeedingReminderCompleted)
 	})
+	// The note, the feeding time and the orchestrator's step are one
+	// change of the pet: one UPDATE, one new version.
 	d := shelter.DecideTrigger(p.Status, shelter.TriggerFeedingReminderCompleted)
-	return s.applyStepsTx(ctx, tx, o, p, d, "", nil, done)
+	if err := s.insertEvents(ctx, tx, s.stepsTx(tx, o, p, d, "", nil, done)...); err != nil {
+		return err
+	}
+	p.Version++
+	if len(d.Steps) == 0 {
+		_, err = tx.execPrepared(ctx, setFeedingSQL, p.Notes, p.NextFeedingAt, p.UpdatedAt, p.Version, p.ID)
+	} else {
+		_, err = tx.execPrepared(ctx, setFeedingStatusSQL, p.Notes, p.NextFeedingAt, p.Status, p.UpdatedAt, p.StatusChangedAt,
+			p.StatusNote, adopterJSON(p), p.Version, p.ID)
+	}
+	if err != nil {
+		return dbErr("set feeding reminder", err)
+	}
+	s.finishPet(p)
+	return nil
 }
+
+const setFeedingStatusSQL = `UPDATE pets SET notes = ?, next_feeding_at = ?, status = ?, updated_at = ?, status_changed_at = ?,
+	status_note = ?, adopter = ?, version = ? WHERE id = ?`
 
 // findFeedingPetSQL reads what the feeding reminder and the
 // orchestrator's step after it need of a pet (a third of its columns).
@@ -96,13 +113,16 @@ func (s *Store) findFeedingPetTx(ctx context.Context, tx *txn, id string) (*shel
 	return &p, nil
 }
 
+// setFeedingSQL writes the feeding reminder's changes of a pet the
+// orchestrator leaves where it is; setFeedingStatusSQL those of one it
+// moves on.
 const setFeedingSQL = `UPDATE pets SET notes = ?, next_feeding_at = ?, updated_at = ?, version = ? WHERE id = ?`
 
-// setFeedingTx writes a pet's notes and next feeding time inside the
-// caller's transaction (the feeding reminder job's). A pet with a feeding
-// interval of its own gets its first feeding after that interval instead,
-// and one fed before the reminder ran counts from that feeding.
-func (s *Store) setFeedingTx(ctx context.Context, tx *txn, p *shelter.Pet, notes string, nextFeedingAt int64) error {
+// setFeeding sets a pet's notes and next feeding time, for the feeding
+// reminder job to write. A pet with a feeding interval of its own gets its
+// first feeding after that interval instead, and one fed before the
+// reminder ran counts from that feeding.
+func (s *Store) setFeeding(p *shelter.Pet, notes string, nextFeedingAt int64) {
 	if p.LastFedAt != 0 {
 		nextFeedingAt = p.LastFedAt + intervalMillis(p)
 	} else if p.OwnFeedingInterval {
@@ -110,12 +130,6 @@ func (s *Store) setFeedingTx(ctx context.Context, tx *txn, p *shelter.Pet, notes
 	}
 	p.Notes, p.NextFeedingAt = notes, nextFeedingAt
 	p.UpdatedAt = max(s.nowMillis(), p.UpdatedAt)
-	p.Version++
-	if _, err := tx.execPrepared(ctx, setFeedingSQL, p.Notes, p.NextFeedingAt, p.UpdatedAt, p.Version, p.ID); err != nil {
-		return dbErr("set feeding reminder", err)
-	}
-	s.finishPet(p)
-	return nil
 }
 
 // RecordFeedings records one feeding of each pet, in one transaction: each

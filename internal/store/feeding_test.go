@@ -347,6 +347,14 @@ func TestVersionBumpsInBatchedJobs(t *testing.T) {
 		t.Fatalf("feeding reminders: %v %v", jobs, err)
 	}
 	check("batched feeding reminder")
+	// The note, the next feeding and the move to quarantine are one change
+	// of the pet: one new version, one write.
+	got, _ := s.FindPetByID(ctx, p.ID)
+	if got.Version != p.Version+1 || got.Status != shelter.StatusInQuarantine || got.NextFeedingAt != p.CreatedAt+(8*time.Hour).Milliseconds() ||
+		got.Notes != shelter.WithWelcome(p.Notes) || got.StatusChangedAt != c.Now().UnixMilli() {
+		t.Fatalf("after the feeding reminder: version %d (created %d), status %s, next feeding %d, notes %q, status changed %d",
+			got.Version, p.Version, got.Status, got.NextFeedingAt, got.Notes, got.StatusChangedAt)
+	}
 	describe := func(shelter.Pet) shelter.Profile {
 		return shelter.Profile{Bio: "Calm.", Source: shelter.ProfileSourceFallback}
 	}

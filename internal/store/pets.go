@@ -599,8 +599,27 @@ func (s *Store) applyRequestTx(ctx context.Context, tx *txn, o shelter.Origin, p
 // applyStepsTx is applyRequestTx that appends the events first ahead of
 // the steps' own, in the same statement.
 func (s *Store) applyStepsTx(ctx context.Context, tx *txn, o shelter.Origin, p *shelter.Pet, d shelter.Decision, note string, adopter *shelter.Adopter, first ...*shelter.Event) error {
+	events := s.stepsTx(tx, o, p, d, note, adopter, first...)
+	if err := s.insertEvents(ctx, tx, events...); err != nil {
+		return err
+	}
 	if len(d.Steps) == 0 {
-		return s.insertEvents(ctx, tx, first...)
+		return nil
+	}
+	p.Version++
+	if _, err := tx.execPrepared(ctx, updateStatusSQL, p.Status, p.UpdatedAt, p.StatusChangedAt, p.StatusNote, adopterJSON(p), p.Version, p.ID); err != nil {
+		return dbErr("update status", err)
+	}
+	s.finishPet(p)
+	return nil
+}
+
+// stepsTx applies the decision's steps to p in memory and returns first
+// followed by one lifecycle.transition.completed event a step; the caller
+// writes both (and the pet's new version). No steps: p is left as it is.
+func (s *Store) stepsTx(tx *txn, o shelter.Origin, p *shelter.Pet, d shelter.Decision, note string, adopter *shelter.Adopter, first ...*shelter.Event) []*shelter.Event {
+	if len(d.Steps) == 0 {
+		return first
 	}
 	events := first
 	for i, st := range d.Steps {
@@ -624,9 +643,6 @@ func (s *Store) applyStepsTx(ctx context.Context, tx *txn, o shelter.Origin, p *
 		events = append(events, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, shelter.EventTransitionCompleted),
 			PetID: p.ID, Actor: actor, From: st.From, To: st.To, Data: mustJSON(data)})
 	}
-	if err := s.insertEvents(ctx, tx, events...); err != nil {
-		return err
-	}
 	now := s.nowMillis()
 	p.Status = d.Final()
 	p.UpdatedAt = max(now, p.UpdatedAt)
@@ -638,16 +654,15 @@ func (s *Store) applyStepsTx(ctx context.Context, tx *txn, o shelter.Origin, p *
 	default:
 		p.Adopter = nil
 	}
-	var adopterJSON any
-	if p.Adopter != nil {
-		adopterJSON = string(mustJSON(p.Adopter))
+	return events
+}
+
+// adopterJSON is the pet's adopter column: its applicant as JSON, or NULL.
+func adopterJSON(p *shelter.Pet) any {
+	if p.Adopter == nil {
+		return nil
 	}
-	p.Version++
-	if _, err := tx.execPrepared(ctx, updateStatusSQL, p.Status, p.UpdatedAt, p.StatusChangedAt, p.StatusNote, adopterJSON, p.Version, p.ID); err != nil {
-		return dbErr("update status", err)
-	}
-	s.finishPet(p)
-	return nil
+	return string(mustJSON(p.Adopter))
 }
 
 const updateStatusSQL = `UPDATE pets SET status = ?, updated_at = ?, status_changed_at = ?, status_note = ?, adopter = ?,
