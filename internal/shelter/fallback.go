@@ -158,12 +158,20 @@ func FallbackProfile(p Pet, at time.Time) Profile {
 	if name == "" {
 		name = "This pet"
 	}
-	age := withArticle(AgeText(p.AgeMonths))
+	age := ageWithArticle(p.AgeMonths)
+	// One allocation for both texts: a pet's GET writes them (the store
+	// keeps only the marker).
+	var b strings.Builder
+	nb := t.bio.size(name, age)
+	b.Grow(nb + t.hints.size(name, age))
+	t.bio.writeTo(&b, name, age)
+	t.hints.writeTo(&b, name, age)
+	texts := b.String()
 	return Profile{
-		Bio:             t.bio.fill(name, age),
+		Bio:             texts[:nb],
 		BreedGuess:      t.breed,
 		TemperamentTags: append([]string(nil), t.tags...),
-		AdopterHints:    t.hints.fill(name, age),
+		AdopterHints:    texts[nb:],
 		Source:          ProfileSourceFallback,
 		GeneratedAt:     at.UnixMilli(),
 	}
@@ -225,6 +233,14 @@ func compileFiller(s string) filler {
 }
 
 func (f filler) fill(name, age string) string {
+	var b strings.Builder
+	b.Grow(f.size(name, age))
+	f.writeTo(&b, name, age)
+	return b.String()
+}
+
+// size is the length of f filled with name and age.
+func (f filler) size(name, age string) int {
 	n := 0
 	for _, p := range f {
 		n += len(p.text)
@@ -235,8 +251,11 @@ func (f filler) fill(name, age string) string {
 			n += len(age)
 		}
 	}
-	var b strings.Builder
-	b.Grow(n)
+	return n
+}
+
+// writeTo writes f filled with name and age to b.
+func (f filler) writeTo(b *strings.Builder, name, age string) {
 	for _, p := range f {
 		b.WriteString(p.text)
 		switch p.slot {
@@ -246,7 +265,24 @@ func (f filler) fill(name, age string) string {
 			b.WriteString(age)
 		}
 	}
-	return b.String()
+}
+
+// agesWithArticle holds withArticle(AgeText(m)) for every age a pet may
+// have, written once.
+var agesWithArticle = func() []string {
+	out := make([]string, MaxAgeMonths+1)
+	for m := range out {
+		out[m] = withArticle(AgeText(m))
+	}
+	return out
+}()
+
+// ageWithArticle is withArticle(AgeText(ageMonths)).
+func ageWithArticle(ageMonths int) string {
+	if ageMonths >= 0 && ageMonths < len(agesWithArticle) {
+		return agesWithArticle[ageMonths]
+	}
+	return withArticle(AgeText(ageMonths))
 }
 
 // withArticle puts "a" or "an" before an age text: "an 8-year-old",

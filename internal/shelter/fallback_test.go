@@ -46,3 +46,46 @@ func TestFallbackProfileFollowsThePet(t *testing.T) {
 		t.Errorf("after the edit the bio is %q", b.Bio)
 	}
 }
+
+// referenceFallback is FallbackProfile as first written (one fill per
+// text, the age formatted on each call).
+func referenceFallback(p Pet, at time.Time) Profile {
+	t := fallbacks[p.Species]
+	if t == nil {
+		t = fallbacks[SpeciesOther]
+	}
+	c := t[LifeStage(p.Species, p.AgeMonths)]
+	name := strings.TrimSpace(p.Name)
+	if name == "" {
+		name = "This pet"
+	}
+	age := withArticle(AgeText(p.AgeMonths))
+	return Profile{Bio: c.bio.fill(name, age), BreedGuess: c.breed, TemperamentTags: append([]string(nil), c.tags...),
+		AdopterHints: c.hints.fill(name, age), Source: ProfileSourceFallback, GeneratedAt: at.UnixMilli()}
+}
+
+func TestFallbackProfileAsFirstWritten(t *testing.T) {
+	at := time.UnixMilli(1_700_000_000_123)
+	for _, sp := range []Species{SpeciesDog, SpeciesCat, SpeciesBird, SpeciesOther, "ferret", ""} {
+		for _, name := range []string{"Bo", "  Mochi ", "", "{name}", "Ünïcødé 🐾"} {
+			for age := -2; age <= MaxAgeMonths+2; age++ {
+				p := Pet{Name: name, Species: sp, AgeMonths: age}
+				got, want := FallbackProfile(p, at), referenceFallback(p, at)
+				if got.Bio != want.Bio || got.AdopterHints != want.AdopterHints || got.BreedGuess != want.BreedGuess ||
+					strings.Join(got.TemperamentTags, ",") != strings.Join(want.TemperamentTags, ",") ||
+					got.Source != want.Source || got.GeneratedAt != want.GeneratedAt {
+					t.Fatalf("%s %q aged %d:\n got %+v\nwant %+v", sp, name, age, got, want)
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkFallbackProfile(b *testing.B) {
+	p := Pet{Name: "Buddy", Species: SpeciesDog, AgeMonths: 30}
+	at := time.UnixMilli(1_700_000_000_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		FallbackProfile(p, at)
+	}
+}
