@@ -69,15 +69,19 @@ func (c *petCache) get(id int64) (*shelter.Pet, bool) {
 	}
 	n := c.shared.commitCount()
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.commits != n {
 		c.m = nil // all stale: give the memory back
+		c.mu.Unlock()
 		return nil, false
 	}
 	e, ok := c.m[id]
+	c.mu.Unlock()
 	if !ok {
 		return nil, false
 	}
+	// A kept pet is never changed (put keeps a copy of its own), so the
+	// copy and its fallback profile are made outside the lock, which the
+	// server's other readers wait for.
 	p := clonePet(e.pet)
 	if e.fallbackAt != 0 {
 		pr := shelter.FallbackProfile(*p, time.UnixMilli(e.fallbackAt))
