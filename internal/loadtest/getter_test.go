@@ -2,7 +2,9 @@ package loadtest
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -38,7 +40,7 @@ func TestGetterKeepsTheConnectionAndReadsEveryAnswer(t *testing.T) {
 	srv.Start()
 	defer srv.Close()
 
-	c := NewClient(srv.URL, "tok", 1)
+	c := NewClient(srv.URL, "tok")
 	g, err := c.NewGetter()
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +119,7 @@ func TestGetterReadsEveryKindOfAnswer(t *testing.T) {
 			}()
 		}
 	}()
-	c := NewClient("http://"+ln.Addr().String(), "tok", 1)
+	c := NewClient("http://"+ln.Addr().String(), "tok")
 	g, err := c.NewGetter()
 	if err != nil {
 		t.Fatal(err)
@@ -156,5 +158,59 @@ func TestGetterReadsEveryKindOfAnswer(t *testing.T) {
 	}
 	if err := g.Get("/length", http.StatusOK); err != nil {
 		t.Fatalf("after the errors: %v", err)
+	}
+}
+
+func TestCreatePostsOverOneConnectionAndReadsTheID(t *testing.T) {
+	var conns atomic.Int64
+	var bodies []string
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/api/pets" || r.Header.Get("Authorization") != "Bearer tok" ||
+			r.Header.Get("Content-Type") != "application/json" {
+			http.Error(w, "bad request "+r.Method+" "+r.URL.Path, http.StatusBadRequest)
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, string(b))
+		w.WriteHeader(http.StatusCreated)
+		// An answer larger than net/http's buffer (sent chunked) is
+		// still read whole.
+		fmt.Fprintf(w, `{"id":"%d","notes":%q}`, 40+len(bodies), strings.Repeat("n", 20000))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+
+	c := NewClient(srv.URL, "tok")
+	g, err := c.NewGetter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	for want := int64(41); want <= 43; want++ {
+		id, err := c.Create(g)
+		if err != nil || id != want {
+			t.Fatalf("Create = %d, %v; want %d", id, err, want)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("connections = %d, want 1 (kept alive)", n)
+	}
+	for i, b := range bodies {
+		var p struct {
+			Name      string `json:"name"`
+			Species   string `json:"species"`
+			AgeMonths *int   `json:"ageMonths"`
+		}
+		if err := json.Unmarshal([]byte(b), &p); err != nil || p.Name != fmt.Sprintf("Load %d", i+1) || p.Species == "" || p.AgeMonths == nil {
+			t.Errorf("body %d = %s (%v)", i, b, err)
+		}
+	}
+	if _, err := g.Post("/api/other", []byte(`{}`), http.StatusCreated); err == nil || !strings.Contains(err.Error(), "400 bad request POST /api/other") {
+		t.Errorf("a refused POST: %v", err)
 	}
 }

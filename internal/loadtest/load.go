@@ -1,12 +1,10 @@
 package loadtest
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,19 +13,18 @@ import (
 	"time"
 )
 
-// Client drives the server's JSON API with its bearer token.
+// Client drives the server's JSON API with its bearer token, through
+// Getters (one connection each).
 type Client struct {
 	base, auth string
-	http       *http.Client
 	seq        atomic.Int64
 	errs       atomic.Int64
 	firstErr   atomic.Value
 }
 
-// NewClient keeps up to conns connections to the server open.
-func NewClient(base, token string, conns int) *Client {
-	tr := &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, IdleConnTimeout: time.Minute, DisableCompression: true}
-	return &Client{base: base, auth: "Bearer " + token, http: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+// NewClient returns a Client of the server at base.
+func NewClient(base, token string) *Client {
+	return &Client{base: base, auth: "Bearer " + token}
 }
 
 // Errors is how many requests failed, and the first failure.
@@ -41,43 +38,13 @@ func (c *Client) fail(err error) {
 	c.firstErr.CompareAndSwap(nil, err.Error())
 }
 
-// do sends one request and reads the whole answer; want is the expected
-// status.
-func (c *Client) do(method, path string, body []byte, want int) ([]byte, error) {
-	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", c.auth)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.fail(err)
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		c.fail(err)
-		return nil, err
-	}
-	if resp.StatusCode != want {
-		err := fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, bytes.TrimSpace(b))
-		c.fail(err)
-		return nil, err
-	}
-	return b, nil
-}
-
 var species = [...]string{"dog", "cat", "bird", "other"}
 
-// Create posts one new pet and returns its id.
-func (c *Client) Create() (int64, error) {
+// Create posts one new pet over g's connection and returns its id.
+func (c *Client) Create(g *Getter) (int64, error) {
 	n := c.seq.Add(1)
-	body := fmt.Appendf(nil, `{"name":"Load %d","species":%q,"ageMonths":%d}`, n, species[n%4], n%180)
-	b, err := c.do(http.MethodPost, "/api/pets", body, http.StatusCreated)
+	g.post = fmt.Appendf(g.post[:0], `{"name":"Load %d","species":%q,"ageMonths":%d}`, n, species[n%4], n%180)
+	b, err := g.Post("/api/pets", g.post, http.StatusCreated)
 	if err != nil {
 		return 0, err
 	}

@@ -127,14 +127,19 @@ func Run(ctx context.Context, c Config) error {
 		return err
 	}
 	defer obs.Close()
-	cl := NewClient(srv.URL, srv.Token, 256)
+	cl := NewClient(srv.URL, srv.Token)
 	prof := &profiler{c: c, srv: srv}
 	defer prof.wait()
 
 	// Warm up (connections, prepared statements, the first pages).
 	warm := &IDRange{}
-	ClosedLoop(2, 500*time.Millisecond, func(int) error {
-		id, err := cl.Create()
+	creators, err := cl.getters(8)
+	if err != nil {
+		return err
+	}
+	defer closeAll(creators)
+	ClosedLoop(2, 500*time.Millisecond, func(w int) error {
+		id, err := cl.Create(creators[w])
 		if err == nil {
 			warm.add(id)
 		}
@@ -153,8 +158,15 @@ func Run(ctx context.Context, c Config) error {
 		r := &IDRange{}
 		cpu0, gen0 := mustCPU(srv), selfCPU()
 		start := time.Now()
-		lat, _ := ClosedLoop(n, c.Window, func(int) error {
-			id, err := cl.Create()
+		if len(creators) < n {
+			more, err := cl.getters(n - len(creators))
+			if err != nil {
+				return err
+			}
+			creators = append(creators, more...)
+		}
+		lat, _ := ClosedLoop(n, c.Window, func(w int) error {
+			id, err := cl.Create(creators[w])
 			if err == nil {
 				r.add(id)
 			}
@@ -285,8 +297,15 @@ func Run(ctx context.Context, c Config) error {
 			}
 		}
 	}()
+	pool := &getterPool{c: cl}
+	defer pool.close()
 	lat = OpenLoop(c.Rate, c.RateDuration, func() error {
-		id, err := cl.Create()
+		g, err := pool.get()
+		if err != nil {
+			return err
+		}
+		defer pool.put(g)
+		id, err := cl.Create(g)
 		if err == nil {
 			r.add(id)
 		}
