@@ -33,6 +33,11 @@ var ClaimSQL = claimSQL
 // SQLClaimDone is the batch claim of one kind.
 const SQLClaimDone = sqlClaimDone
 
+// InTxPure is inTxPure: fn may be run twice.
+func (s *Store) InTxPure(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.inTxPure(ctx, fn)
+}
+
 func (s *Store) InTxJoin(ctx context.Context, wait time.Duration, fn func(tx *Tx) error) error {
 	return s.inTxJoin(ctx, wait, fn)
 }

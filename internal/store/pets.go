@@ -329,7 +329,7 @@ func (s *Store) CreatePet(ctx context.Context, o shelter.Origin, f shelter.PetFi
 		return nil, err
 	}
 	var p *shelter.Pet
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inTxPure(ctx, func(tx *txn) error {
 		now := s.nowMillis()
 		p = &shelter.Pet{Name: *f.Name, Species: *f.Species, AgeMonths: *f.AgeMonths, Status: shelter.StatusNew, CreatedAt: now, UpdatedAt: now}
 		if f.Notes != nil {

@@ -389,6 +389,10 @@ type txRequest struct {
 	// caller's commit than have one of its own; due is set, under txMu,
 	// once its wait is over.
 	join, due bool
+	// pure marks an fn that may be run again on a fresh transaction: it
+	// only reads and writes through tx and sets what it returns anew
+	// (inTxPure, the job batches).
+	pure bool
 }
 
 // wait waits for the request's outcome and, once it has committed, runs
@@ -417,10 +421,21 @@ func (s *Store) finish(req *txRequest, err error) error {
 // caller's error undoes only its own work: the single writer then pays for
 // one commit per batch instead of one per caller. fn must not call inTx.
 func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
-	if err := ctx.Err(); err != nil {
+	return s.enter(&txRequest{ctx: ctx, fn: fn, done: make(chan error, 1)})
+}
+
+// inTxPure is inTx for an fn that may run twice: it only reads and writes
+// through tx, and sets what it hands back anew each time. A batch of such
+// callers runs without a savepoint each (see commitBatch).
+func (s *Store) inTxPure(ctx context.Context, fn func(tx *txn) error) error {
+	return s.enter(&txRequest{ctx: ctx, fn: fn, done: make(chan error, 1), pure: true})
+}
+
+// enter queues req for the next group commit and waits for its outcome.
+func (s *Store) enter(req *txRequest) error {
+	if err := req.ctx.Err(); err != nil {
 		return err
 	}
-	req := &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	s.txMu.Lock()
 	s.txQueue = append(s.txQueue, req)
 	lead := !s.txLeading
@@ -443,10 +458,20 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
 // the next request's commit instead of paying for one of their own; only
 // if none comes does it commit alone.
 func (s *Store) inTxJoin(ctx context.Context, wait time.Duration, fn func(tx *txn) error) error {
+	return s.join(ctx, wait, &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1), join: true})
+}
+
+// inTxJoinPure is inTxJoin for an fn that may run twice (see inTxPure).
+func (s *Store) inTxJoinPure(ctx context.Context, wait time.Duration, fn func(tx *txn) error) error {
+	return s.join(ctx, wait, &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1), join: true, pure: true})
+}
+
+// join queues req to join another caller's commit, or to lead its own
+// once wait is over.
+func (s *Store) join(ctx context.Context, wait time.Duration, req *txRequest) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	req := &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1), join: true}
 	s.txMu.Lock()
 	s.txQueue = append(s.txQueue, req)
 	s.txMu.Unlock()
@@ -521,10 +546,30 @@ func (s *Store) commitBatch(batch []*txRequest) {
 		fail(dbErr("begin", err))
 		return
 	}
-	defer sqlTx.Rollback()
+	defer func() { sqlTx.Rollback() }() // the last one begun
 	txs := make([]*txn, len(batch))
 	errs := make([]error, len(batch))
+	ran := false
+	if len(batch) > 1 && !slices.ContainsFunc(batch, func(r *txRequest) bool { return !r.pure }) {
+		// Callers that may run twice run without a savepoint each (a
+		// savepoint costs two statements and a copy of each page it
+		// first touches). If one fails, its work cannot be undone alone:
+		// the transaction is rolled back and every caller runs again,
+		// each under its savepoint.
+		if ran = s.runPure(sqlTx, batch, txs, errs); !ran {
+			sqlTx.Rollback()
+			if sqlTx, err = s.db.Write.BeginTx(ctx, nil); err != nil {
+				fail(dbErr("begin", err))
+				return
+			}
+			clear(txs)
+			clear(errs)
+		}
+	}
 	for i, r := range batch {
+		if ran {
+			break
+		}
 		if err := r.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
@@ -600,6 +645,23 @@ func (s *Store) commitBatch(batch []*txRequest) {
 	if evented {
 		s.notify(&s.onEvent)
 	}
+}
+
+// runPure runs a batch of pure callers in sqlTx without savepoints, and
+// reports whether every caller whose context is alive succeeded; txs and
+// errs are filled as commitBatch's savepoint path fills them.
+func (s *Store) runPure(sqlTx *sql.Tx, batch []*txRequest, txs []*txn, errs []error) bool {
+	for i, r := range batch {
+		if errs[i] = r.ctx.Err(); errs[i] != nil {
+			continue // not run: nothing of it to undo
+		}
+		tx := &txn{Tx: sqlTx, s: s}
+		if errs[i] = runFn(r.fn, tx); errs[i] != nil {
+			return false
+		}
+		txs[i] = tx
+	}
+	return true
 }
 
 // runFn runs one caller's work, turning a panic into its error so that the

@@ -17,19 +17,28 @@ import (
 // Many callers at once share commits; each caller's failure or panic undoes
 // only its own work, and After runs only for the work that committed.
 func TestGroupCommitIsolatesCallers(t *testing.T) {
+	t.Run("savepoints", func(t *testing.T) { testGroupCommitIsolatesCallers(t, (*store.Store).InTx, 1) })
+	// Pure callers share a commit without savepoints; when one fails the
+	// batch runs again under savepoints, so each runs at most twice.
+	t.Run("pure", func(t *testing.T) { testGroupCommitIsolatesCallers(t, (*store.Store).InTxPure, 2) })
+}
+
+func testGroupCommitIsolatesCallers(t *testing.T, inTx func(*store.Store, context.Context, func(*store.Tx) error) error, mostRuns int64) {
 	s := storetest.Open(t, store.Options{})
 	const n = 200
 	var (
 		wg       sync.WaitGroup
 		afterRan atomic.Int64
 		errs     = make([]error, n)
+		runs     = make([]atomic.Int64, n)
 	)
 	boom := errors.New("boom")
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.InTx(ctx, func(tx *store.Tx) error {
+			errs[i] = inTx(s, ctx, func(tx *store.Tx) error {
+				runs[i].Add(1)
 				if _, err := tx.ExecContext(ctx, `INSERT INTO pets (name, species, age_months, status, created_at, updated_at)
 					VALUES (?, 'dog', 1, 'new', 1, 1)`, fmt.Sprint("pet-", i)); err != nil {
 					return err
@@ -75,6 +84,11 @@ func TestGroupCommitIsolatesCallers(t *testing.T) {
 	s.DB().Read.QueryRow(`SELECT count(*) FROM pets WHERE name IN ('pet-3', 'pet-7', 'pet-13')`).Scan(&leaked)
 	if leaked != 0 {
 		t.Fatalf("%d rows of failed callers were committed", leaked)
+	}
+	for i := range runs {
+		if r := runs[i].Load(); r < 1 || r > mostRuns {
+			t.Errorf("caller %d ran %d times, want 1 to %d", i, r, mostRuns)
+		}
 	}
 }
 
