@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -52,6 +53,9 @@ type Metrics struct {
 	backups        *prometheus.CounterVec
 	lastBackup     prometheus.Gauge
 	scrape         *scrape
+
+	httpSeries   atomic.Pointer[map[httpKey]*httpSeries] // never changed once stored
+	httpSeriesMu sync.Mutex                              // for who stores one
 }
 
 // New registers every metric on a registry of its own.
@@ -82,6 +86,7 @@ func New(src Sources) *Metrics {
 		lastBackup: prometheus.NewGauge(prometheus.GaugeOpts{Name: "petstore_backup_last_success_timestamp_seconds",
 			Help: "When the last scheduled backup succeeded (Unix time; 0: none since start)."}),
 	}
+	m.httpSeries.Store(&map[httpKey]*httpSeries{})
 	for _, outcome := range []string{"ok", "failed"} {
 		m.backups.WithLabelValues(outcome) // present at 0, so that rate() and alerts work from the start
 	}
@@ -110,8 +115,50 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 // ObserveHTTP counts one answered request; route is the router's pattern
 // ("/api/pets/:id"), never the raw path.
 func (m *Metrics) ObserveHTTP(method, route string, status int, d time.Duration) {
-	m.httpRequests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
-	m.httpDuration.WithLabelValues(method, route).Observe(d.Seconds())
+	hs := (*m.httpSeries.Load())[httpKey{method, route, status}]
+	if hs == nil {
+		hs = m.newHTTPSeries(httpKey{method, route, status})
+	}
+	hs.requests.Inc()
+	hs.duration.Observe(d.Seconds())
+}
+
+// httpKey names the series of one kind of answered request.
+type httpKey struct {
+	method, route string
+	status        int
+}
+
+// httpSeries are the series one kind of request counts in, looked up once:
+// WithLabelValues hashes and checks its labels on every call, about a
+// microsecond for the two per request.
+type httpSeries struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+// httpSeriesMax bounds the series kept looked up (a client may send any
+// method); past it, requests look theirs up each time.
+const httpSeriesMax = 1024
+
+// newHTTPSeries looks k's series up and keeps them: the map is copied and
+// replaced (once per kind of request), so that reading it takes no lock.
+func (m *Metrics) newHTTPSeries(k httpKey) *httpSeries {
+	s := &httpSeries{m.httpRequests.WithLabelValues(k.method, k.route, strconv.Itoa(k.status)),
+		m.httpDuration.WithLabelValues(k.method, k.route)}
+	m.httpSeriesMu.Lock()
+	defer m.httpSeriesMu.Unlock()
+	old := *m.httpSeries.Load()
+	if len(old) >= httpSeriesMax || old[k] != nil {
+		return s
+	}
+	next := make(map[httpKey]*httpSeries, len(old)+1)
+	for key, v := range old {
+		next[key] = v
+	}
+	next[k] = s
+	m.httpSeries.Store(&next)
+	return s
 }
 
 // ObserveJob counts one finished job attempt.

@@ -3,7 +3,9 @@ package metrics_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -124,5 +126,38 @@ func TestMetrics(t *testing.T) {
 		if _, ok := fams[name]; !ok {
 			t.Errorf("no Go runtime metric %s", name)
 		}
+	}
+}
+
+// TestObserveHTTPSeries: the series looked up once count like those looked
+// up each time, past the number kept too, from many goroutines at once.
+func TestObserveHTTPSeries(t *testing.T) {
+	m := metrics.New(metrics.Sources{})
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 1500 {
+				m.ObserveHTTP(fmt.Sprintf("M%d", i), "/r", 200, time.Millisecond)
+				m.ObserveHTTP("GET", "/api/pets/:id", 200+g%2, time.Millisecond)
+			}
+		})
+	}
+	wg.Wait()
+	fams := Scrape(t, m)
+	for _, tc := range []struct {
+		labels map[string]string
+		want   float64
+	}{
+		{map[string]string{"method": "M0", "route": "/r", "status": "200"}, 4},
+		{map[string]string{"method": "M1499", "route": "/r", "status": "200"}, 4},
+		{map[string]string{"method": "GET", "route": "/api/pets/:id", "status": "200"}, 3000},
+		{map[string]string{"method": "GET", "route": "/api/pets/:id", "status": "201"}, 3000},
+	} {
+		if got := value(t, fams, "petstore_http_requests_total", tc.labels); got != tc.want {
+			t.Errorf("requests%v = %v, want %v", tc.labels, got, tc.want)
+		}
+	}
+	if got := value(t, fams, "petstore_http_request_duration_seconds", map[string]string{"method": "M1499"}); got != 4 {
+		t.Errorf("durations of M1499 = %v, want 4", got)
 	}
 }
