@@ -1,17 +1,22 @@
 package web_test
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/petstore/petstore/internal/auth"
 	"github.com/petstore/petstore/internal/shelter"
@@ -709,5 +714,35 @@ func TestActorIsWhoDidIt(t *testing.T) {
 	page := e.call(t, "GET", "/pets/"+p.ID, nil, map[string]string{"session": e.Staff.Session})
 	if !strings.Contains(page.Body, "by sam@example.org<") || !strings.Contains(page.Body, "by ci<") || !strings.Contains(page.Body, "by system") {
 		t.Errorf("the timeline does not show the actors")
+	}
+}
+
+// TestSecurityHeadersAsEchoSets: every answer carries the security headers
+// echo's SecureWithConfig set with the server's old configuration, HSTS
+// over HTTPS only, and an Add to one of them leaves the others alone.
+func TestSecurityHeadersAsEchoSets(t *testing.T) {
+	want := func(secure bool) http.Header {
+		e := echo.New()
+		mw := middleware.SecureWithConfig(middleware.SecureConfig{ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
+			HSTSMaxAge: 31536000, HSTSExcludeSubdomains: true, ContentSecurityPolicy: web.DashboardCSP, ReferrerPolicy: "same-origin"})
+		req := httptest.NewRequest("GET", "/", nil)
+		if secure {
+			req.TLS = &tls.ConnectionState{}
+		}
+		rec := httptest.NewRecorder()
+		if err := mw(func(c echo.Context) error { return c.NoContent(204) })(e.NewContext(req, rec)); err != nil {
+			t.Fatal(err)
+		}
+		return rec.Header()
+	}
+	for _, secure := range []bool{false, true} {
+		got := web.SecurityHeadersOf(secure)
+		if w := want(secure); !reflect.DeepEqual(got, w) {
+			t.Errorf("secure %v:\n got %v\nwant %v", secure, got, w)
+		}
+		got.Add("X-Frame-Options", "SAMEORIGIN")
+		if got.Get("Content-Security-Policy") != web.DashboardCSP || len(got.Values("X-Frame-Options")) != 2 {
+			t.Errorf("after an Add: %v", got)
+		}
 	}
 }
