@@ -24,7 +24,7 @@ func NewLogger(format, level string, w io.Writer) *slog.Logger {
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv, ReplaceAttr: durationAsString}))
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv}))
+	return slog.New(newTextHandler(w, lv))
 }
 
 // durationAsString writes a duration as Go's text ("12.5ms").
