@@ -143,10 +143,11 @@ func NewObserver(path string) (*Observer, error) {
 // Close closes the observer's connections.
 func (o *Observer) Close() error { return o.db.Close() }
 
-// QueueDepth is the number of jobs not yet finished (queued or running).
+// QueueDepth is the number of jobs not yet finished (queued or running),
+// counted from each state's partial index.
 func (o *Observer) QueueDepth(ctx context.Context) (int, error) {
 	var n int
-	err := o.db.QueryRowContext(ctx, `SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')`).Scan(&n)
+	err := o.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM jobs WHERE state = 'queued') + (SELECT count(*) FROM jobs WHERE state = 'running')`).Scan(&n)
 	return n, err
 }
 

@@ -391,6 +391,23 @@ func (s *Store) FindJobByID(ctx context.Context, id int64) (*shelter.Job, error)
 	return j, nil
 }
 
+// jobsStateIndex names, on SQLite, the partial index that holds the jobs
+// of a state listed newest first: without it the planner walks the whole
+// table by id for the few queued or running jobs among the done ones.
+func jobsStateIndex(postgres bool, state shelter.JobState) string {
+	switch {
+	case postgres:
+		return ""
+	case state == shelter.JobQueued:
+		return ` INDEXED BY jobs_queued_kind`
+	case state == shelter.JobRunning:
+		return ` INDEXED BY jobs_leased_kind`
+	case state == shelter.JobFailed:
+		return ` INDEXED BY jobs_failed`
+	}
+	return ""
+}
+
 // FindJobs returns the jobs the filter selects, newest first.
 func (s *Store) FindJobs(ctx context.Context, f shelter.JobFilter) ([]*shelter.Job, error) {
 	if f.State != "" && !f.State.Valid() {
@@ -400,7 +417,9 @@ func (s *Store) FindJobs(ctx context.Context, f shelter.JobFilter) ([]*shelter.J
 	var where []string
 	var args []any
 	if f.State != "" {
-		where, args = append(where, "state = ?"), append(args, f.State)
+		// A literal (the state is one of JobStates), so that the planner
+		// sees which partial index holds it.
+		where = append(where, "state = '"+string(f.State)+"'")
 	}
 	if f.Kind != "" {
 		where, args = append(where, "kind = ?"), append(args, f.Kind)
@@ -415,7 +434,7 @@ func (s *Store) FindJobs(ctx context.Context, f shelter.JobFilter) ([]*shelter.J
 	if f.Before > 0 {
 		where, args = append(where, "id < ?"), append(args, f.Before)
 	}
-	q := `SELECT ` + jobColumns + ` FROM jobs`
+	q := `SELECT ` + jobColumns + ` FROM jobs` + jobsStateIndex(s.Postgres(), f.State)
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}

@@ -280,3 +280,52 @@ func TestCreatesRowsKeepTheirIDsAndOrder(t *testing.T) {
 		}
 	}
 }
+
+// The Jobs page's state filter reads each state's own index: its answer
+// is right for every filter, among many done jobs.
+func TestFindJobsByStateAmongManyDone(t *testing.T) {
+	st := storetest.Open(t, store.Options{CreateJobs: []string{}})
+	var ids []int64
+	for range 50 {
+		ids = append(ids, enqueueOne(t, st))
+	}
+	// 40 done, 5 failed (one of another kind), 3 running, 2 queued.
+	if _, err := st.DB().Write.Exec(`UPDATE jobs SET state = 'done', finished_at = 1 WHERE id <= ?`, ids[39]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Write.Exec(`UPDATE jobs SET state = 'failed', finished_at = 1 WHERE id > ? AND id <= ?`, ids[39], ids[44]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Write.Exec(`UPDATE jobs SET kind = 'other_job' WHERE id = ?`, ids[44]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Write.Exec(`UPDATE jobs SET state = 'running', lease_until = 9e15 WHERE id > ? AND id <= ?`, ids[44], ids[47]); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		f    shelter.JobFilter
+		want []int64 // newest first
+	}{
+		{shelter.JobFilter{State: shelter.JobQueued}, []int64{ids[49], ids[48]}},
+		{shelter.JobFilter{State: shelter.JobRunning}, []int64{ids[47], ids[46], ids[45]}},
+		{shelter.JobFilter{State: shelter.JobFailed}, []int64{ids[44], ids[43], ids[42], ids[41], ids[40]}},
+		{shelter.JobFilter{State: shelter.JobFailed, Kind: testJobKind}, []int64{ids[43], ids[42], ids[41], ids[40]}},
+		{shelter.JobFilter{State: shelter.JobFailed, Kind: testJobKind, Before: ids[42], Limit: 1}, []int64{ids[41]}},
+		{shelter.JobFilter{State: shelter.JobQueued, Kind: testJobKind, Limit: 1}, []int64{ids[49]}},
+		{shelter.JobFilter{State: shelter.JobRunning, Before: ids[46]}, []int64{ids[45]}},
+		{shelter.JobFilter{State: shelter.JobDone, Before: ids[2]}, []int64{ids[1], ids[0]}},
+		{shelter.JobFilter{State: shelter.JobQueued, PetID: "7"}, nil},
+	} {
+		js, err := st.FindJobs(jctx, c.f)
+		if err != nil {
+			t.Fatalf("%+v: %v", c.f, err)
+		}
+		var got []int64
+		for _, j := range js {
+			got = append(got, j.ID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%+v: %v, want %v", c.f, got, c.want)
+		}
+	}
+}
