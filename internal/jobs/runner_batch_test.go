@@ -95,12 +95,12 @@ func TestWakeUpsLingerIntoOneBatch(t *testing.T) {
 		batching:   true,
 		batch:      claimBatch(st, testKind, sizes),
 	}
-	start(t, st, jobs.Options{Poll: time.Hour, Linger: time.Second}, w)
+	start(t, st, jobs.Options{Poll: time.Hour, Linger: 2 * time.Second}, w)
 	if n := <-sizes; n != 0 { // the runner's first look, before any job
 		t.Fatalf("first batch: %d jobs", n)
 	}
-	// Five commits, each waking the runner: the first wake-up lingers a
-	// second, long past the five, so one batch takes them all.
+	// Five commits, each waking the runner: the first wake-up lingers two
+	// seconds, long past the five, so one batch takes them all.
 	var ids []int64
 	for range 5 {
 		ids = append(ids, enqueue(t, st, testKind, 1)...)
@@ -148,7 +148,12 @@ func TestWakeUpsForBatchedJobsClaimNothingElse(t *testing.T) {
 	var ran atomic.Int32
 	other := &funcWorker{fn: func(context.Context, *shelter.Job) error { ran.Add(1); return nil }}
 	start(t, q, jobs.Options{Poll: time.Hour, Linger: -1}, batched, other)
-	<-sizes // the runner's first look
+	<-sizes // the runner's first look: its batches, then its first claim
+	for deadline := time.Now().Add(10 * time.Second); q.claims.Load() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the runner made no first claim")
+		}
+	}
 	first := q.claims.Load()
 	// Each commit wakes the runner; only the batch kind is queued, so
 	// the wake-ups cost no claim of the other kinds (a turn of the
