@@ -1,8 +1,11 @@
 package auth
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -36,6 +39,14 @@ func TestTokenAndSetupSecrets(t *testing.T) {
 	}
 	if h := HashSecret("abc"); h != "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" {
 		t.Fatalf("sha-256 of abc: %s", h)
+	}
+	// Every length, through the stack buffer and past it.
+	for n := range maxSecretLen + 40 {
+		s := strings.Repeat("x", n)
+		sum := sha256.Sum256([]byte(s))
+		if h := HashSecret(s); h != hex.EncodeToString(sum[:]) {
+			t.Fatalf("HashSecret of %d bytes: %s", n, h)
+		}
 	}
 }
 
