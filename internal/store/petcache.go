@@ -64,18 +64,7 @@ func (c *petCache) stamp() uint64 {
 // get returns a copy of pet id if it is kept and no commit has happened
 // since it was read.
 func (c *petCache) get(id int64) (*shelter.Pet, bool) {
-	if c.shared == nil {
-		return nil, false
-	}
-	n := c.shared.commitCount()
-	c.mu.Lock()
-	if c.commits != n {
-		c.m = nil // all stale: give the memory back
-		c.mu.Unlock()
-		return nil, false
-	}
-	e, ok := c.m[id]
-	c.mu.Unlock()
+	e, ok := c.entry(id)
 	if !ok {
 		return nil, false
 	}
@@ -88,6 +77,48 @@ func (c *petCache) get(id int64) (*shelter.Pet, bool) {
 		p.Profile = &pr
 	}
 	return p, true
+}
+
+// entry returns pet id's entry if it is kept and no commit has happened
+// since it was read.
+func (c *petCache) entry(id int64) (cachedPet, bool) {
+	if c.shared == nil {
+		return cachedPet{}, false
+	}
+	n := c.shared.commitCount()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.commits != n {
+		c.m = nil // all stale: give the memory back
+		return cachedPet{}, false
+	}
+	e, ok := c.m[id]
+	return e, ok
+}
+
+// petView is a pet lent by ViewPetByID, with room for its fallback
+// profile; reused through petViews.
+type petView struct {
+	pet     shelter.Pet
+	profile shelter.Profile
+}
+
+var petViews = sync.Pool{New: func() any { return new(petView) }}
+
+// view puts pet id into v, as get would return it, if it is kept and no
+// commit has happened since it was read. v.pet shares what it points to
+// with the kept pet (never changed), so v may only be read.
+func (c *petCache) view(id int64, v *petView) bool {
+	e, ok := c.entry(id)
+	if !ok {
+		return false
+	}
+	v.pet = *e.pet
+	if e.fallbackAt != 0 {
+		v.profile = shelter.FallbackProfile(*e.pet, time.UnixMilli(e.fallbackAt))
+		v.pet.Profile = &v.profile
+	}
+	return true
 }
 
 // put keeps a copy of p, read after stamp was taken, unless a commit has

@@ -1,8 +1,11 @@
 package store_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -184,4 +187,90 @@ func TestStoresThroughASymbolicLinkShareTheirCounters(t *testing.T) {
 	if _, err := os.Stat(link + "-auth"); !os.IsNotExist(err) {
 		t.Errorf("a counters file beside the link: %v", err)
 	}
+}
+
+// ViewPetByID lends what FindPetByID gives, cached or not, fallback
+// profile, the feeding state at the clock's time and other processes'
+// writes included, and refuses the same ids.
+func TestViewPetByIDLendsWhatFindPetByIDGives(t *testing.T) {
+	if storetest.Postgres() {
+		t.Skip("no pet cache on PostgreSQL: ViewPetByID is FindPetByID")
+	}
+	clk := newClock()
+	path := filepath.Join(t.TempDir(), "petstore.db")
+	s := storetest.OpenAt(t, path, store.Options{Now: clk.Now, FeedingInterval: 8 * time.Hour})
+	var ids []string
+	for i, sp := range []shelter.Species{shelter.SpeciesDog, shelter.SpeciesCat, shelter.SpeciesBird} {
+		p, err := s.CreatePet(ctx, origin, fields("Pet "+string(sp), sp, 3+40*i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	// A fallback profile of its own (kept as a marker), a model's, none.
+	if _, err := s.SetProfile(ctx, 0, origin, ids[0], shelter.FallbackProfile(shelter.Pet{Name: "Pet dog", Species: shelter.SpeciesDog, AgeMonths: 3}, clk.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetProfile(ctx, 0, origin, ids[1], shelter.Profile{Bio: "Calm.", TemperamentTags: []string{"calm", "shy"}, Source: shelter.ProfileSourceAI, Model: "m", GeneratedAt: 5}); err != nil {
+		t.Fatal(err)
+	}
+	remind(t, s, mustFind(t, s, ids[2]))
+	same := func(when string) {
+		t.Helper()
+		for _, id := range ids {
+			want, err := s.FindPetByID(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got shelter.Pet
+			err = s.ViewPetByID(ctx, id, func(p *shelter.Pet) error {
+				got = *p
+				if p.Profile != nil {
+					pr := *p.Profile
+					pr.TemperamentTags = append([]string(nil), pr.TemperamentTags...)
+					got.Profile = &pr
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(&got, want) {
+				t.Fatalf("%s, pet %s:\nview %+v %+v\nfind %+v %+v", when, id, got, got.Profile, want, want.Profile)
+			}
+		}
+	}
+	same("first read") // from the database
+	same("kept")
+	clk.Advance(9 * time.Hour)
+	same("9 h later")
+	cli := storetest.OpenAt(t, path, store.Options{Now: clk.Now})
+	if _, _, err := cli.UpdatePet(ctx, origin, ids[0], shelter.PetFields{Name: ptr("Theirs")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	same("after another process's update")
+	if err := s.ViewPetByID(ctx, ids[0], func(p *shelter.Pet) error {
+		if p.Name != "Theirs" || p.Profile == nil || !strings.HasPrefix(p.Profile.Bio, "Theirs is a 3-month-old") {
+			t.Errorf("view after the update: %+v %+v", p, p.Profile)
+		}
+		return errors.New("from fn")
+	}); err == nil || err.Error() != "from fn" {
+		t.Errorf("fn's error: %v", err)
+	}
+	for _, id := range []string{"", "0", "01", "+1", "-1", "1a", " 1", "99999999999999999999", "999"} {
+		_, ferr := s.FindPetByID(ctx, id)
+		verr := s.ViewPetByID(ctx, id, func(*shelter.Pet) error { t.Fatalf("fn called for %q", id); return nil })
+		if shelter.ErrorCode(ferr) != shelter.ENOTFOUND || shelter.ErrorCode(verr) != shelter.ENOTFOUND {
+			t.Errorf("id %q: find %v, view %v", id, ferr, verr)
+		}
+	}
+}
+
+func mustFind(t *testing.T, s *store.Store, id string) *shelter.Pet {
+	t.Helper()
+	p, err := s.FindPetByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
