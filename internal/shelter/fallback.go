@@ -149,16 +149,7 @@ var templates = map[Species]map[Stage]template{
 // keeps only a marker for it and writes it again from the pet's fields
 // when reading.
 func FallbackProfile(p Pet, at time.Time) Profile {
-	bySpecies, ok := fallbacks[p.Species]
-	if !ok {
-		bySpecies = fallbacks[SpeciesOther]
-	}
-	t := bySpecies[LifeStage(p.Species, p.AgeMonths)]
-	name := strings.TrimSpace(p.Name)
-	if name == "" {
-		name = "This pet"
-	}
-	age := ageWithArticle(p.AgeMonths)
+	t, name, age := fallbackFor(p)
 	// One allocation for both texts: a pet's GET writes them (the store
 	// keeps only the marker).
 	var b strings.Builder
@@ -175,6 +166,34 @@ func FallbackProfile(p Pet, at time.Time) Profile {
 		Source:          ProfileSourceFallback,
 		GeneratedAt:     at.UnixMilli(),
 	}
+}
+
+// FallbackParts is FallbackProfile in pieces, for a caller that keeps the
+// texts in a buffer of its own (the store's lent pets): the bio and then
+// the adopter hints appended to dst, the hints starting at bioEnd, and the
+// rest of the profile (no Bio, no AdopterHints), whose TemperamentTags are
+// shared by every pet of the kind and must never be changed.
+func FallbackParts(dst []byte, p Pet, at time.Time) (texts []byte, bioEnd int, rest Profile) {
+	t, name, age := fallbackFor(p)
+	dst = t.bio.appendTo(dst, name, age)
+	bioEnd = len(dst)
+	dst = t.hints.appendTo(dst, name, age)
+	return dst, bioEnd, Profile{BreedGuess: t.breed, TemperamentTags: t.tags, Source: ProfileSourceFallback, GeneratedAt: at.UnixMilli()}
+}
+
+// fallbackFor is the template of p's kind, and the name and age its texts
+// are filled with.
+func fallbackFor(p Pet) (t compiledTemplate, name, age string) {
+	bySpecies, ok := fallbacks[p.Species]
+	if !ok {
+		bySpecies = fallbacks[SpeciesOther]
+	}
+	t = bySpecies[LifeStage(p.Species, p.AgeMonths)]
+	name = strings.TrimSpace(p.Name)
+	if name == "" {
+		name = "This pet"
+	}
+	return t, name, ageWithArticle(p.AgeMonths)
 }
 
 // compiledTemplate is a template with its texts cut at their placeholders.
@@ -265,6 +284,20 @@ func (f filler) writeTo(b *strings.Builder, name, age string) {
 			b.WriteString(age)
 		}
 	}
+}
+
+// appendTo appends f filled with name and age to dst.
+func (f filler) appendTo(dst []byte, name, age string) []byte {
+	for _, p := range f {
+		dst = append(dst, p.text...)
+		switch p.slot {
+		case slotName:
+			dst = append(dst, name...)
+		case slotAge:
+			dst = append(dst, age...)
+		}
+	}
+	return dst
 }
 
 // agesWithArticle holds withArticle(AgeText(m)) for every age a pet may

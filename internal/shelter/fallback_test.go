@@ -1,6 +1,7 @@
 package shelter
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +72,11 @@ func TestFallbackProfileAsFirstWritten(t *testing.T) {
 			for age := -2; age <= MaxAgeMonths+2; age++ {
 				p := Pet{Name: name, Species: sp, AgeMonths: age}
 				got, want := FallbackProfile(p, at), referenceFallback(p, at)
+				texts, n, parts := FallbackParts([]byte("old"), p, at)
+				parts.Bio, parts.AdopterHints = string(texts[3:n]), string(texts[n:])
+				if !reflect.DeepEqual(parts, got) {
+					t.Fatalf("%s %q aged %d: FallbackParts\n got %+v\nwant %+v", sp, name, age, parts, got)
+				}
 				if got.Bio != want.Bio || got.AdopterHints != want.AdopterHints || got.BreedGuess != want.BreedGuess ||
 					strings.Join(got.TemperamentTags, ",") != strings.Join(want.TemperamentTags, ",") ||
 					got.Source != want.Source || got.GeneratedAt != want.GeneratedAt {

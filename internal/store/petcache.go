@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/petstore/petstore/internal/shelter"
 )
@@ -97,10 +98,11 @@ func (c *petCache) entry(id int64) (cachedPet, bool) {
 }
 
 // petView is a pet lent by ViewPetByID, with room for its fallback
-// profile; reused through petViews.
+// profile and its texts; reused through petViews.
 type petView struct {
 	pet     shelter.Pet
 	profile shelter.Profile
+	text    []byte // the fallback profile's texts, which its strings point into
 }
 
 var petViews = sync.Pool{New: func() any { return new(petView) }}
@@ -115,7 +117,13 @@ func (c *petCache) view(id int64, v *petView) bool {
 	}
 	v.pet = *e.pet
 	if e.fallbackAt != 0 {
-		v.profile = shelter.FallbackProfile(*e.pet, time.UnixMilli(e.fallbackAt))
+		// The texts are written into the view's own buffer and lent as
+		// strings over it (no copy): the view is only read until
+		// ViewPetByID's fn returns, and only then is the buffer reused.
+		var n int
+		v.text, n, v.profile = shelter.FallbackParts(v.text[:0], *e.pet, time.UnixMilli(e.fallbackAt))
+		texts := unsafe.String(unsafe.SliceData(v.text), len(v.text))
+		v.profile.Bio, v.profile.AdopterHints = texts[:n], texts[n:]
 		v.pet.Profile = &v.profile
 	}
 	return true

@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -224,9 +226,10 @@ func TestViewPetByIDLendsWhatFindPetByIDGives(t *testing.T) {
 			}
 			var got shelter.Pet
 			err = s.ViewPetByID(ctx, id, func(p *shelter.Pet) error {
-				got = *p
+				got = *p // a deep copy: the lent pet is not ours to keep
 				if p.Profile != nil {
 					pr := *p.Profile
+					pr.Bio, pr.AdopterHints = strings.Clone(pr.Bio), strings.Clone(pr.AdopterHints)
 					pr.TemperamentTags = append([]string(nil), pr.TemperamentTags...)
 					got.Profile = &pr
 				}
@@ -273,4 +276,45 @@ func mustFind(t *testing.T, s *store.Store, id string) *shelter.Pet {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// Lent pets read from many goroutines at once each stay whole until their
+// fn returns (the views, and their texts' buffers, are reused).
+func TestViewPetByIDConcurrent(t *testing.T) {
+	if storetest.Postgres() {
+		t.Skip("no pet cache on PostgreSQL")
+	}
+	s := storetest.OpenAt(t, filepath.Join(t.TempDir(), "petstore.db"), store.Options{})
+	var ids []string
+	for i := range 20 {
+		name := "Pet " + strings.Repeat("x", i)
+		p, err := s.CreatePet(ctx, origin, fields(name, shelter.SpeciesCat, 2+i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetProfile(ctx, 0, origin, p.ID, shelter.FallbackProfile(*p, time.Now())); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 300 {
+				id := ids[(g+i)%len(ids)]
+				err := s.ViewPetByID(ctx, id, func(p *shelter.Pet) error {
+					want := shelter.FallbackProfile(*p, time.UnixMilli(p.Profile.GeneratedAt))
+					if p.Profile.Bio != want.Bio || p.Profile.AdopterHints != want.AdopterHints {
+						return fmt.Errorf("pet %s: bio %q", id, p.Profile.Bio)
+					}
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

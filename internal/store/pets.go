@@ -137,7 +137,7 @@ func (s *Store) ViewPetByID(ctx context.Context, id string, fn func(p *shelter.P
 	}
 	v := petViews.Get().(*petView)
 	defer func() {
-		*v = petView{} // keep no pet alive through the pool
+		*v = petView{text: v.text[:0]} // keep no pet alive through the pool
 		petViews.Put(v)
 	}()
 	if s.pets.view(n, v) {
