@@ -65,3 +65,30 @@ func TestFreeBytes(t *testing.T) {
 		t.Fatalf("FreeBytes = %d on a writable temp directory", free)
 	}
 }
+
+// A writer that never pauses still gets its WAL started over: the
+// checkpoint it runs between two transactions (BetweenWrites) copies the
+// whole WAL, so the WAL is reused from its start instead of growing by
+// every commit (appending to the file makes each fsync dearer).
+func TestWALStaysBoundedUnderUnbrokenWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.db")
+	d := openDB(t, path, Options{Sync: SyncNormal})
+	if _, err := d.Write.Exec(`CREATE TABLE filler (b BLOB)`); err != nil {
+		t.Fatal(err)
+	}
+	const rows, blob = 2000, 10000 // 20 MB through the WAL
+	var most int64
+	for range rows {
+		d.BetweenWrites()
+		if _, err := d.Write.Exec(`INSERT INTO filler VALUES (randomblob(?))`, blob); err != nil {
+			t.Fatal(err)
+		}
+		d.Committed()
+		if fi, err := os.Stat(path + "-wal"); err == nil {
+			most = max(most, fi.Size())
+		}
+	}
+	if most > JournalSizeLimit+1<<20 {
+		t.Errorf("the WAL grew to %d bytes for %d written without a pause, want at most %d", most, rows*blob, JournalSizeLimit+1<<20)
+	}
+}

@@ -502,6 +502,7 @@ func (s *Store) commitLoop() {
 // commitNext commits the next batch of waiting callers. It reports whether
 // more are waiting; when none is, the caller's turn as leader ends.
 func (s *Store) commitNext() bool {
+	s.db.BetweenWrites()
 	s.txMu.Lock()
 	n := min(len(s.txQueue), maxBatch)
 	batch := s.txQueue[:n:n]
