@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"strconv"
 	"time"
 
 	"github.com/petstore/petstore/internal/shelter"
@@ -97,7 +100,7 @@ func (s *Store) RunFeedingReminders(ctx context.Context, limit int, interval tim
 func (s *Store) RunLocalProfiles(ctx context.Context, limit int, describe func(shelter.Pet) shelter.Profile,
 	written func(j *shelter.Job, p *shelter.Pet)) ([]*shelter.Job, error) {
 	return s.runJobBatch(ctx, shelter.JobEnrichProfile, limit, func(tx *txn, j *shelter.Job) error {
-		pet, err := findPetTx(ctx, tx, j.PetID)
+		pet, err := findProfilePetTx(ctx, tx, j.PetID)
 		if shelter.ErrorCode(err) == shelter.ENOTFOUND {
 			return nil
 		} else if err != nil {
@@ -117,4 +120,26 @@ func (s *Store) RunLocalProfiles(ctx context.Context, limit int, describe func(s
 		}
 		return nil
 	})
+}
+
+// findProfilePetSQL reads what a profile written from the pet alone needs
+// of it (its name, species and age), and its status, time and version.
+const findProfilePetSQL = `SELECT id, name, species, age_months, status, updated_at, version FROM pets WHERE id = ?`
+
+// findProfilePetTx reads a pet for RunLocalProfiles, inside its
+// transaction: the columns of findProfilePetSQL, the rest left zero.
+func findProfilePetTx(ctx context.Context, tx *txn, id string) (*shelter.Pet, error) {
+	n, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	var p shelter.Pet
+	err = tx.queryRowPrepared(ctx, findProfilePetSQL, n).Scan(&n, &p.Name, &p.Species, &p.AgeMonths, &p.Status, &p.UpdatedAt, &p.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, shelter.ErrNotFound()
+	} else if err != nil {
+		return nil, dbErr("find pet", err)
+	}
+	p.ID = strconv.FormatInt(n, 10)
+	return &p, nil
 }

@@ -146,3 +146,30 @@ func TestBatchesTakeLapsedJobsButNotLiveOnes(t *testing.T) {
 	}
 	_ = ids
 }
+
+// BenchmarkRunLocalProfiles does the fallback profiles of pets in batches
+// of 100, as the AI runner does with AI off; ns/op is per pet.
+func BenchmarkRunLocalProfiles(b *testing.B) {
+	st := storetest.Open(b, store.Options{CreateJobs: []string{shelter.JobEnrichProfile}})
+	for i := 0; i < b.N; i += 100 {
+		createPetsB(b, st, min(100, b.N-i))
+	}
+	describe := func(p shelter.Pet) shelter.Profile { return shelter.FallbackProfile(p, time.UnixMilli(1)) }
+	b.ResetTimer()
+	for done := 0; done < b.N; {
+		jobs, err := st.RunLocalProfiles(jctx, 100, describe, nil)
+		if err != nil || len(jobs) == 0 {
+			b.Fatalf("%v, %d jobs", err, len(jobs))
+		}
+		done += len(jobs)
+	}
+}
+
+func createPetsB(b *testing.B, st *store.Store, n int) {
+	b.Helper()
+	for range n {
+		if _, err := st.CreatePet(jctx, shelter.Origin{Namespace: "api", Actor: "tester"}, fields("Bench", shelter.SpeciesDog, 3)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

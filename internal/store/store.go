@@ -132,7 +132,7 @@ func New(d *db.DB, o Options) *Store {
 		s.log = slog.Default()
 	}
 	s.writeStmts = map[string]*sql.Stmt{}
-	hot := []string{savepointSQL, releaseSQL, findPetSQL, findFeedingPetSQL, completeJobSQL, updateStatusSQL, setFeedingSQL, setFeedingStatusSQL, setProfileSQL}
+	hot := []string{savepointSQL, releaseSQL, findPetSQL, findFeedingPetSQL, completeJobSQL, updateStatusSQL, setFeedingSQL, setFeedingStatusSQL, setProfileSQL, findProfilePetSQL}
 	inserts := append([]string{insertPetSQL}, insertEventsSQL[1:]...)
 	inserts = append(inserts, insertJobsSQL[1:]...)
 	if d.Engine == db.Postgres {
