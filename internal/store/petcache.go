@@ -1,8 +1,10 @@
 package store
 
 import (
+	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -163,8 +165,36 @@ func (c *petCache) forget() {
 		return
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	n := len(c.m)
 	c.m = nil
+	c.mu.Unlock()
+	if n >= petCacheReturnAt {
+		returnMemory()
+	}
+}
+
+// petCacheReturnAt is the number of pets whose forgetting gives their
+// memory back to the system (returnMemory): a few MB.
+const petCacheReturnAt = 4096
+
+// returnMemoryEvery bounds how often returnMemory runs.
+const returnMemoryEvery = 5 * time.Second
+
+var lastReturn atomic.Int64 // unix nanoseconds of the last returnMemory
+
+// returnMemory gives the memory of what was just dropped back to the
+// system, in a goroutine of its own and at most every returnMemoryEvery.
+// After a burst of reads the kept pets (up to about 10 MB) have raised the
+// heap; once they are dropped the runtime would return that memory only
+// slowly, and the writes that follow would grow the process on top of it.
+// A collection of the live heap left costs a few milliseconds of one core.
+func returnMemory() {
+	now := time.Now().UnixNano()
+	last := lastReturn.Load()
+	if now-last < int64(returnMemoryEvery) || !lastReturn.CompareAndSwap(last, now) {
+		return
+	}
+	go debug.FreeOSMemory()
 }
 
 // clonePet returns a copy of p that shares nothing mutable with it.
