@@ -4,6 +4,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -36,5 +38,33 @@ func TestServePprofAnswers(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), "goroutine") {
 		t.Errorf("GET goroutine: %d %.100s", resp.StatusCode, b)
+	}
+}
+
+// rateAfterInit is the heap sampling rate the package's init left.
+var rateAfterInit int
+
+func TestMain(m *testing.M) {
+	rateAfterInit = runtime.MemProfileRate
+	os.Exit(m.Run())
+}
+
+// Without PPROF_ADDR in the environment no heap samples are taken (the
+// tests run without it); serving the profiler turns sampling on.
+func TestHeapSamplingOnlyWithTheProfiler(t *testing.T) {
+	if os.Getenv("PPROF_ADDR") != "" {
+		t.Skip("PPROF_ADDR is set")
+	}
+	if rateAfterInit != 0 {
+		t.Fatalf("MemProfileRate = %d without PPROF_ADDR, want 0", rateAfterInit)
+	}
+	runtime.MemProfileRate = 0 // as after init (another test served the profiler)
+	stop, err := ServePprof("127.0.0.1:0", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if runtime.MemProfileRate != memProfileRate {
+		t.Errorf("MemProfileRate = %d while serving the profiler, want %d", runtime.MemProfileRate, memProfileRate)
 	}
 }
