@@ -13,6 +13,27 @@ import (
 	"testing"
 )
 
+// start starts srv, counting its connections in conns, and returns a
+// Client of it with token "tok" and a Getter of that Client; both end
+// with the test.
+func start(t *testing.T, srv *httptest.Server, conns *atomic.Int64) (*Client, *Getter) {
+	t.Helper()
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := NewClient(srv.URL, "tok")
+	g, err := c.NewGetter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { g.Close() })
+	return c, g
+}
+
 func TestGetterKeepsTheConnectionAndReadsEveryAnswer(t *testing.T) {
 	var conns atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -32,20 +53,7 @@ func TestGetterKeepsTheConnectionAndReadsEveryAnswer(t *testing.T) {
 			w.Write([]byte(`{"id":"1"}`))
 		}
 	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	defer srv.Close()
-
-	c := NewClient(srv.URL, "tok")
-	g, err := c.NewGetter()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
+	c, g := start(t, srv, &conns)
 	for _, p := range []string{"/api/pets/1", "/big", "/api/pets/2", "/big", "/api/pets/3"} {
 		if err := g.Get(p, http.StatusOK); err != nil {
 			t.Fatalf("GET %s: %v", p, err)
@@ -63,7 +71,7 @@ func TestGetterKeepsTheConnectionAndReadsEveryAnswer(t *testing.T) {
 	if n := conns.Load(); n != 2 {
 		t.Errorf("connections = %d, want 2 (a new one after Connection: close)", n)
 	}
-	err = g.Get("/missing", http.StatusOK)
+	err := g.Get("/missing", http.StatusOK)
 	if err == nil || !strings.Contains(err.Error(), "404 not here") {
 		t.Errorf("GET /missing: err = %v, want the status and body", err)
 	}
@@ -177,20 +185,7 @@ func TestCreatePostsOverOneConnectionAndReadsTheID(t *testing.T) {
 		// still read whole.
 		fmt.Fprintf(w, `{"id":"%d","notes":%q}`, 40+len(bodies), strings.Repeat("n", 20000))
 	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	defer srv.Close()
-
-	c := NewClient(srv.URL, "tok")
-	g, err := c.NewGetter()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
+	c, g := start(t, srv, &conns)
 	for want := int64(41); want <= 43; want++ {
 		id, err := c.Create(g)
 		if err != nil || id != want {
