@@ -41,7 +41,7 @@ const batchJoinWait = 5 * time.Millisecond
 // all its attempts is failed first, as ClaimJobs does.
 func (s *Store) runJobBatch(ctx context.Context, kind string, limit int, work func(tx *txn, j *shelter.Job) error) ([]*shelter.Job, error) {
 	var jobs []*shelter.Job
-	err := s.inTxJoinPure(ctx, batchJoinWait, func(tx *txn) error {
+	err := s.inTxJoin(ctx, batchJoinWait, func(tx *txn) error {
 		jobs = jobs[:0]
 		now := s.nowMillis()
 		if _, err := tx.execPrepared(ctx, sqlFailLapsed, now, string(mustJSON(map[string]int{kind: 0}))); err != nil {

@@ -391,7 +391,7 @@ type txRequest struct {
 	join, due bool
 	// pure marks an fn that may be run again on a fresh transaction: it
 	// only reads and writes through tx and sets what it returns anew
-	// (inTxPure, the job batches).
+	// (inTxPure, inTxJoin).
 	pure bool
 }
 
@@ -452,17 +452,12 @@ func (s *Store) enter(req *txRequest) error {
 	return s.wait(req)
 }
 
-// inTxJoin is inTx for work that may wait a little for its commit (a
+// inTxJoin is inTxPure for work that may wait a little for its commit (a
 // batch of background jobs): when no commit is under way it waits up to
 // wait for another caller to lead one and joins it, so that the jobs share
 // the next request's commit instead of paying for one of their own; only
-// if none comes does it commit alone.
+// if none comes does it commit alone. Like inTxPure's, fn may run twice.
 func (s *Store) inTxJoin(ctx context.Context, wait time.Duration, fn func(tx *txn) error) error {
-	return s.join(ctx, wait, &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1), join: true})
-}
-
-// inTxJoinPure is inTxJoin for an fn that may run twice (see inTxPure).
-func (s *Store) inTxJoinPure(ctx context.Context, wait time.Duration, fn func(tx *txn) error) error {
 	return s.join(ctx, wait, &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1), join: true, pure: true})
 }
 
@@ -568,7 +563,7 @@ func (s *Store) commitBatch(batch []*txRequest) {
 		}
 	}
 	for i, r := range batch {
-		if ran {
+		if ran { // the pure callers above did it all
 			break
 		}
 		if err := r.ctx.Err(); err != nil {
