@@ -145,11 +145,9 @@ func TestEndToEndAIProfile(t *testing.T) {
 	if strings.Join(types, ",") != want {
 		t.Errorf("enrichment events = %v, want %s", types, want)
 	}
-	logs := app.Logs()
+	var logs string
 	for _, line := range []string{"AI profile enrichment is on", "🤖 AI Profile Enrichment started", "✅ AI Profile Enrichment completed"} {
-		if !strings.Contains(logs, line) {
-			t.Errorf("logs lack %q", line)
-		}
+		logs = app.WaitLog(t, line)
 	}
 	if strings.Contains(logs, aitest.Key) {
 		t.Error("the logs show the API key")

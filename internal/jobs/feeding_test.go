@@ -34,6 +34,19 @@ func (s *syncBuf) String() string {
 	return s.b.String()
 }
 
+// waitFor waits until the logs hold line: a job's lines are written after
+// its commit, so they may follow the job's done state by a moment.
+func (s *syncBuf) waitFor(t testing.TB, line string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(s.String(), line) {
+		if time.Now().After(deadline) {
+			t.Fatalf("logs lack %q:\n%s", line, s)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func fields(name string, species shelter.Species, notes string) shelter.PetFields {
 	age := 12
 	f := shelter.PetFields{Name: &name, Species: &species, AgeMonths: &age}
@@ -124,9 +137,7 @@ func TestFeedingReminderMovesNewPetToQuarantine(t *testing.T) {
 		t.Errorf("transition %+v", tr)
 	}
 	for _, line := range []string{"🔄 Setting next feeding reminder", "✅ Next feeding reminder set"} {
-		if !strings.Contains(logs.String(), line) {
-			t.Errorf("logs lack %q:\n%s", line, logs)
-		}
+		logs.waitFor(t, line)
 	}
 }
 
@@ -165,9 +176,7 @@ func TestFeedingReminderLeavesDeletedPetAlone(t *testing.T) {
 	if countTransitions(petEvents(t, st, p.ID), shelter.StatusNew, shelter.StatusInQuarantine) != 0 {
 		t.Fatal("a deleted pet was moved to quarantine")
 	}
-	if !strings.Contains(logs.String(), "the pet is deleted") {
-		t.Errorf("no log line says why:\n%s", logs)
-	}
+	logs.waitFor(t, "the pet is deleted") // the line that says why
 }
 
 // A job delivered again (its lease lapsed after it committed) changes

@@ -254,6 +254,24 @@ func (a *App) PID() int { return a.cmd.Process.Pid }
 // Logs returns what the process printed so far.
 func (a *App) Logs() string { return a.logs.String() }
 
+// WaitLog waits up to 10 s for the process to print line, and returns what
+// it printed so far. Work done in the background logs after its commit, so
+// its lines may follow what a reader sees in the database by a moment.
+func (a *App) WaitLog(t testing.TB, line string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		logs := a.Logs()
+		if strings.Contains(logs, line) {
+			return logs
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the logs lack %q:\n%s", line, logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 type syncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
