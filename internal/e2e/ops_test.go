@@ -466,7 +466,23 @@ func TestMetricsScrape(t *testing.T) {
 			t.Fatal("create failed")
 		}
 	}
-	time.Sleep(200 * time.Millisecond) // the jobs run
+	// The jobs run: their series appear once they are done.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		req, _ := http.NewRequest("GET", app.URL+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if strings.Contains(string(body), "petstore_job_duration_seconds") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no job counted in /metrics after 10 s:\n%s", body)
+		}
+	}
 	if res, err := http.Get(app.URL + "/metrics"); err != nil || res.StatusCode != 401 {
 		t.Fatalf("/metrics without a token: %v %v", res, err)
 	}
