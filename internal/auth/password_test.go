@@ -59,6 +59,9 @@ func TestCommonListIsShippedAndUsable(t *testing.T) {
 			continue
 		}
 		n++
+		if !IsCommonPassword(line) || !IsCommonPassword(strings.ToUpper(line)) {
+			t.Errorf("entry %q is not found", line)
+		}
 		if line != strings.ToLower(line) || utf8.RuneCountInString(line) < MinPasswordLen || strings.TrimSpace(line) != line {
 			t.Errorf("entry %q: entries must be lower-case, trimmed and at least %d characters", line, MinPasswordLen)
 		}
