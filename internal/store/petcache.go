@@ -11,21 +11,12 @@ import (
 	"github.com/petstore/petstore/internal/shelter"
 )
 
-// petCacheMax caps the pets kept (about 0.6 KB each, a fallback profile
-// kept as its time: see cachedPet; a model's profile adds its text: at
-// most about 10 MB); a new one then takes the place of one picked at
-// random. A shelter's pets in care fit many times over, and so do the
+// petCacheMax caps the pets kept (about 0.35 KB each packed, a fallback
+// profile kept as its time: see packedPet; a model's profile adds its
+// text: at most about 6 MB); a new one then takes the place of one picked
+// at random. A shelter's pets in care fit many times over, and so do the
 // load tool's 10,000 or so (at 8,192, a fifth of its GETs missed).
 const petCacheMax = 16384
-
-// cachedPet is a kept pet. A fallback profile, which is a function of the
-// pet's name, species and age, is kept as its time only (fallbackAt) and
-// written out again on each hit (under a microsecond), which halves what
-// a pet costs in memory.
-type cachedPet struct {
-	pet        *shelter.Pet
-	fallbackAt int64 // not 0: pet.Profile is nil and is FallbackProfile(pet, fallbackAt)
-}
 
 // petCache keeps pets read by id (FindPetByID): reading and scanning the
 // 27 columns of a pet through database/sql was about two fifths of the
@@ -52,7 +43,7 @@ type petCache struct {
 
 	mu      sync.Mutex
 	commits uint64 // the commit count the entries were read at
-	m       map[int64]cachedPet
+	m       map[int64]*packedPet
 }
 
 // stamp is read before a pet is read from the database and given to put,
@@ -71,10 +62,12 @@ func (c *petCache) get(id int64) (*shelter.Pet, bool) {
 	if !ok {
 		return nil, false
 	}
-	// A kept pet is never changed (put keeps a copy of its own), so the
+	// A kept pet is never changed (put packs a copy of its own), so the
 	// copy and its fallback profile are made outside the lock, which the
 	// server's other readers wait for.
-	p := clonePet(e.pet)
+	p := new(shelter.Pet)
+	e.unpack(p)
+	clonePointees(p)
 	if e.fallbackAt != 0 {
 		pr := shelter.FallbackProfile(*p, time.UnixMilli(e.fallbackAt))
 		p.Profile = &pr
@@ -84,16 +77,16 @@ func (c *petCache) get(id int64) (*shelter.Pet, bool) {
 
 // entry returns pet id's entry if it is kept and no commit has happened
 // since it was read.
-func (c *petCache) entry(id int64) (cachedPet, bool) {
+func (c *petCache) entry(id int64) (*packedPet, bool) {
 	if c.shared == nil {
-		return cachedPet{}, false
+		return nil, false
 	}
 	n := c.shared.commitCount()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.commits != n {
 		c.m = nil // all stale: give the memory back
-		return cachedPet{}, false
+		return nil, false
 	}
 	e, ok := c.m[id]
 	return e, ok
@@ -117,13 +110,13 @@ func (c *petCache) view(id int64, v *petView) bool {
 	if !ok {
 		return false
 	}
-	v.pet = *e.pet
+	e.unpack(&v.pet)
 	if e.fallbackAt != 0 {
 		// The texts are written into the view's own buffer and lent as
 		// strings over it (no copy): the view is only read until
 		// ViewPetByID's fn returns, and only then is the buffer reused.
 		var n int
-		v.text, n, v.profile = shelter.FallbackParts(v.text[:0], *e.pet, time.UnixMilli(e.fallbackAt))
+		v.text, n, v.profile = shelter.FallbackParts(v.text[:0], v.pet, time.UnixMilli(e.fallbackAt))
 		texts := unsafe.String(unsafe.SliceData(v.text), len(v.text))
 		v.profile.Bio, v.profile.AdopterHints = texts[:n], texts[n:]
 		v.pet.Profile = &v.profile
@@ -137,17 +130,22 @@ func (c *petCache) put(stamp uint64, id int64, p *shelter.Pet) {
 	if c.shared == nil {
 		return
 	}
-	e := cachedPet{pet: clonePet(p)}
+	// The caller keeps p: what the entry points to is a copy of its own.
+	e := packPet(p)
 	if pr := p.Profile; pr != nil && pr.GeneratedAt != 0 && ownFallback(p, pr) {
-		e.pet.Profile, e.fallbackAt = nil, pr.GeneratedAt
+		e.profile, e.fallbackAt = nil, pr.GeneratedAt
 	}
+	var q shelter.Pet
+	q.Profile, q.Adopter = e.profile, e.adopter
+	clonePointees(&q)
+	e.profile, e.adopter = q.Profile, q.Adopter
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if stamp != c.shared.commitCount() {
 		return
 	}
 	if c.commits != stamp || c.m == nil {
-		c.commits, c.m = stamp, make(map[int64]cachedPet)
+		c.commits, c.m = stamp, make(map[int64]*packedPet)
 	}
 	if len(c.m) >= petCacheMax {
 		for k := range c.m { // a random one
@@ -200,16 +198,22 @@ func returnMemory() {
 // clonePet returns a copy of p that shares nothing mutable with it.
 func clonePet(p *shelter.Pet) *shelter.Pet {
 	c := *p
+	return clonePointees(&c)
+}
+
+// clonePointees gives p copies of its own of what it points to, and
+// returns it.
+func clonePointees(p *shelter.Pet) *shelter.Pet {
 	if p.Profile != nil {
 		pr := *p.Profile
 		pr.TemperamentTags = slices.Clone(pr.TemperamentTags)
-		c.Profile = &pr
+		p.Profile = &pr
 	}
 	if p.Adopter != nil {
 		a := *p.Adopter
-		c.Adopter = &a
+		p.Adopter = &a
 	}
-	return &c
+	return p
 }
 
 // Forget makes the Store read again what it keeps in memory (pets,
