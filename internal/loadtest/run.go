@@ -130,6 +130,9 @@ func Run(ctx context.Context, c Config) error {
 	cl := NewClient(srv.URL, srv.Token)
 	prof := &profiler{c: c, srv: srv}
 	defer prof.wait()
+	rssCtx, stopRSS := context.WithCancel(ctx)
+	defer stopRSS()
+	rssParts := srv.WatchRSS(rssCtx)
 
 	// Warm up (connections, prepared statements, the first pages).
 	warm := &IDRange{}
@@ -339,6 +342,8 @@ func Run(ctx context.Context, c Config) error {
 		return err
 	}
 	add("server peak RSS", fmt.Sprintf("%.0f MB", float64(rss)/(1<<20)), "< 60 MB", "")
+	anon, file := rssParts()
+	add("  largest anonymous part (heaps); file pages then", fmt.Sprintf("%.0f MB; %.0f MB", float64(anon)/(1<<20), float64(file)/(1<<20)), "", "")
 	add("raw SQLite: 1-row commits FULL / NORMAL", perSec(raw.CommitsFull)+" / "+perSec(raw.CommitsNormal), "", "")
 	add("raw SQLite: rows/s in 1,000-row transactions (FULL); point reads/s", perSec(raw.BatchRows)+"; "+perSec(raw.PointReads), "", "")
 

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -108,6 +109,48 @@ func (s *Server) CPU() (time.Duration, error) { return procCPU(s.PID()) }
 
 // PeakRSS is the child's peak resident set size in bytes (VmHWM).
 func (s *Server) PeakRSS() (int64, error) { return procStatusKB(s.PID(), "VmHWM:") }
+
+// WatchRSS samples the child's resident set every 100 ms until ctx ends,
+// and returns a function giving the largest anonymous part seen (RssAnon:
+// the heaps, Go's and SQLite's) and the file-backed part at that moment
+// (RssFile: the pages of the binary and of the libraries the kernel has
+// mapped in). VmHWM is their sum at its peak; the file-backed part moves
+// with the kernel's page cache (by several MB from one start of the same
+// binary to the next), the anonymous part with the server's own memory.
+func (s *Server) WatchRSS(ctx context.Context) func() (anon, file int64) {
+	var mu sync.Mutex
+	var peakAnon, fileThen int64
+	sample := func() {
+		a, err1 := procStatusKB(s.PID(), "RssAnon:")
+		f, err2 := procStatusKB(s.PID(), "RssFile:")
+		if err1 != nil || err2 != nil {
+			return
+		}
+		mu.Lock()
+		if a > peakAnon {
+			peakAnon, fileThen = a, f
+		}
+		mu.Unlock()
+	}
+	go func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				sample()
+			}
+		}
+	}()
+	return func() (int64, int64) {
+		sample()
+		mu.Lock()
+		defer mu.Unlock()
+		return peakAnon, fileThen
+	}
+}
 
 // procCPU reads utime+stime from /proc/PID/stat.
 func procCPU(pid int) (time.Duration, error) {
