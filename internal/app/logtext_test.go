@@ -83,6 +83,15 @@ func TestTextHandlerWritesWhatSlogWrites(t *testing.T) {
 		{"bytes", at, slog.LevelInfo, "m", []any{"b", []byte("x y")}},
 		{"odd args", at, slog.LevelInfo, "m", []any{"k"}},
 		{"any", at, slog.LevelInfo, "m", []any{"s", []string{"a"}}},
+		{"string slices", at, slog.LevelInfo, "m", []any{"s", []string{"a b", "c"}, "e", []string{}, "n", []string(nil), "q", []string{`"`}}},
+		{"times", at, slog.LevelInfo, "m", []any{"t", time.Time{}, "z", at.In(time.FixedZone("X", 3600)), "m", time.Now()}},
+		{"group of a pet's profile", at, slog.LevelInfo, "✅ AI Profile Enrichment completed", []any{"petId", "12", slog.Group("profile",
+			"bio", "Meet Biscuit…", "temperamentTags", []string{"calm", "friendly"}, "model", ""), "durationMs", int64(3)}},
+		{"group quoting", at, slog.LevelInfo, "m", []any{slog.Group("a b", "c", 1), slog.Group("g", "c d", 1), slog.Group("g=", "x", "y")}},
+		{"group in a group", at, slog.LevelInfo, "m", []any{slog.Group("g", slog.Group("h", "a", 1))}},
+		{"group without a name", at, slog.LevelInfo, "m", []any{slog.Group("", "a", 1)}},
+		{"group with an empty key", at, slog.LevelInfo, "m", []any{slog.Group("g", "", 1)}},
+		{"group with a float", at, slog.LevelInfo, "m", []any{slog.Group("g", "f", 1.5)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := slog.NewRecord(tc.at, tc.lv, tc.msg, 0)
@@ -99,7 +108,13 @@ func TestTextHandlerWritesWhatSlogWrites(t *testing.T) {
 			if k == "" {
 				k = "k"
 			}
-			switch rng.IntN(5) {
+			switch rng.IntN(8) {
+			case 5:
+				r.AddAttrs(slog.Time(k, at.Add(time.Duration(rng.Int64N(int64(10000*time.Hour)))-5000*time.Hour)))
+			case 6:
+				r.AddAttrs(slog.Any(k, []string{randomString(rng), randomString(rng)}))
+			case 7:
+				r.AddAttrs(slog.Group(randomString(rng), slog.String(k, randomString(rng)), slog.Int(randomString(rng)+"x", 1)))
 			case 0:
 				r.AddAttrs(slog.String(k, randomString(rng)))
 			case 1:
@@ -189,6 +204,31 @@ func TestTextHandlerLinesWhole(t *testing.T) {
 // BenchmarkAccessLine is the access line of a request through
 // NewLogger's text handler, to a file.
 func BenchmarkAccessLine(b *testing.B) {
+	benchLine(b, func() slog.Record {
+		r := slog.NewRecord(time.Now(), slog.LevelInfo, "http", 0)
+		r.AddAttrs(slog.String("method", "GET"), slog.String("path", "/api/pets/12"), slog.String("route", "/api/pets/:id"),
+			slog.Int("status", 200), slog.Duration("duration", 123456*time.Nanosecond), slog.Int64("bytes", 870),
+			slog.String("ip", "127.0.0.1"), slog.String("actor", "loadtest"))
+		return r
+	})
+}
+
+// BenchmarkPetLines are the two lines of a pet's background work that
+// hold a time, a group and a string slice: its feeding reminder set, its
+// profile written.
+func BenchmarkPetLines(b *testing.B) {
+	next := time.Date(2026, 12, 2, 18, 56, 52, 0, time.UTC)
+	benchLine(b, func() slog.Record {
+		r := slog.NewRecord(time.Now(), slog.LevelInfo, "✅ Next feeding reminder set", 0)
+		r.Add("petId", "12", "notes", "Welcome to our pet store! We'll take great care of this pet.", "nextFeedingAt", next, "processingTimeMs", int64(4))
+		r.Add(slog.Group("profile", "bio", "Meet Biscuit, a 2-year-old dog who is looking for…", "breedGuess", "Mixed breed",
+			"temperamentTags", []string{"friendly", "curious"}, "adopterHints", "Biscuit would do best in a home with…", "source", "fallback", "model", ""),
+			"durationMs", int64(0))
+		return r
+	})
+}
+
+func benchLine(b *testing.B, record func() slog.Record) {
 	for _, name := range []string{"slog", "textHandler"} {
 		b.Run(name, func(b *testing.B) {
 			f, err := os.Create(filepath.Join(b.TempDir(), "log"))
@@ -204,14 +244,32 @@ func BenchmarkAccessLine(b *testing.B) {
 				h = newTextHandler(f, slog.LevelInfo)
 			}
 			ctx := context.Background()
+			r := record() // what the handler does, without what the caller does
 			b.ReportAllocs()
 			for b.Loop() {
-				r := slog.NewRecord(time.Now(), slog.LevelInfo, "http", 0)
-				r.AddAttrs(slog.String("method", "GET"), slog.String("path", "/api/pets/12"), slog.String("route", "/api/pets/:id"),
-					slog.Int("status", 200), slog.Duration("duration", 123456*time.Nanosecond), slog.Int64("bytes", 870),
-					slog.String("ip", "127.0.0.1"), slog.String("actor", "loadtest"))
 				_ = h.Handle(ctx, r)
 			}
 		})
+	}
+}
+
+// The lines every create and its background work log take the quick way.
+func TestTextHandlerQuickWayTakesThePetLines(t *testing.T) {
+	at := time.Date(2026, 12, 1, 18, 56, 52, 123_456_789, time.UTC)
+	for _, args := range [][]any{
+		{"petId", "12", "notes", "Welcome!", "nextFeedingAt", at, "processingTimeMs", int64(4)},
+		{"petId", "12", slog.Group("profile", "bio", "Meet Biscuit", "breedGuess", "", "temperamentTags", []string{"calm"},
+			"adopterHints", "x", "source", "fallback", "model", ""), "durationMs", int64(0)},
+	} {
+		r := slog.NewRecord(at, slog.LevelInfo, "m", 0)
+		r.Add(args...)
+		if _, ok := appendTextLine(nil, r); !ok {
+			t.Errorf("%v: left to the TextHandler", args)
+		}
+	}
+	r := slog.NewRecord(at, slog.LevelInfo, "m", 0)
+	r.Add(slog.Group("g", slog.Group("h", "a", 1)))
+	if _, ok := appendTextLine(nil, r); ok {
+		t.Error("a group in a group took the quick way")
 	}
 }
