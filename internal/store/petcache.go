@@ -67,7 +67,7 @@ func (c *petCache) get(id int64) (*shelter.Pet, bool) {
 	// server's other readers wait for.
 	p := new(shelter.Pet)
 	e.unpack(p)
-	clonePointees(p)
+	p.Profile, p.Adopter = cloneProfile(p.Profile), cloneAdopter(p.Adopter)
 	if e.fallbackAt != 0 {
 		pr := shelter.FallbackProfile(*p, time.UnixMilli(e.fallbackAt))
 		p.Profile = &pr
@@ -132,13 +132,10 @@ func (c *petCache) put(stamp uint64, id int64, p *shelter.Pet) {
 	}
 	// The caller keeps p: what the entry points to is a copy of its own.
 	e := packPet(p)
+	e.profile, e.adopter = cloneProfile(p.Profile), cloneAdopter(p.Adopter)
 	if pr := p.Profile; pr != nil && pr.GeneratedAt != 0 && ownFallback(p, pr) {
 		e.profile, e.fallbackAt = nil, pr.GeneratedAt
 	}
-	var q shelter.Pet
-	q.Profile, q.Adopter = e.profile, e.adopter
-	clonePointees(&q)
-	e.profile, e.adopter = q.Profile, q.Adopter
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if stamp != c.shared.commitCount() {
@@ -195,25 +192,23 @@ func returnMemory() {
 	go debug.FreeOSMemory()
 }
 
-// clonePet returns a copy of p that shares nothing mutable with it.
-func clonePet(p *shelter.Pet) *shelter.Pet {
+// cloneProfile and cloneAdopter copy what a pet points to, so that a
+// kept pet and the pets handed out share nothing a caller may change.
+func cloneProfile(p *shelter.Profile) *shelter.Profile {
+	if p == nil {
+		return nil
+	}
 	c := *p
-	return clonePointees(&c)
+	c.TemperamentTags = slices.Clone(p.TemperamentTags)
+	return &c
 }
 
-// clonePointees gives p copies of its own of what it points to, and
-// returns it.
-func clonePointees(p *shelter.Pet) *shelter.Pet {
-	if p.Profile != nil {
-		pr := *p.Profile
-		pr.TemperamentTags = slices.Clone(pr.TemperamentTags)
-		p.Profile = &pr
+func cloneAdopter(a *shelter.Adopter) *shelter.Adopter {
+	if a == nil {
+		return nil
 	}
-	if p.Adopter != nil {
-		a := *p.Adopter
-		p.Adopter = &a
-	}
-	return p
+	c := *a
+	return &c
 }
 
 // Forget makes the Store read again what it keeps in memory (pets,

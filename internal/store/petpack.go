@@ -40,7 +40,7 @@ func petStringsOf(p *shelter.Pet) [petStrings]string {
 }
 
 // packPet packs p. What p points to (its profile, its adopter) is shared,
-// not copied: the caller gives a pet it no longer changes.
+// not copied: petCache.put gives the entry copies of its own.
 func packPet(p *shelter.Pet) *packedPet {
 	e := &packedPet{profile: p.Profile, adopter: p.Adopter, ownInterval: p.OwnFeedingInterval,
 		nums: [petNums]int64{int64(p.AgeMonths), p.CreatedAt, p.UpdatedAt, p.NextFeedingAt, p.DeletedAt, p.PurgeAt,
