@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/petstore/petstore/internal/logtest"
 	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/internal/store/storetest"
@@ -36,27 +37,10 @@ func (r *recorder) SignInFailed() {
 	r.failures++
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestOperations(t *testing.T) {
 	st := storetest.Open(t, store.Options{CreateJobs: []string{shelter.JobFeedingReminder}})
 	rec := &recorder{}
-	var logs lockedBuffer
+	var logs logtest.Buffer
 	var ready atomic.Bool
 	metricsToken := "scraper-secret-0123456789"
 	d := web.Deps{Pets: st, Events: st, DB: st, Jobs: st, Observer: rec, AccessLog: true, Version: "v9.9.9 (abc)",

@@ -1,39 +1,20 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/petstore/petstore/internal/app"
 	"github.com/petstore/petstore/internal/config"
+	"github.com/petstore/petstore/internal/logtest"
 	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 )
-
-// syncBuf is a log sink safe for concurrent writers.
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // The whole app starts on port 0 with a temp database, answers, runs the
 // background work, and stops in order: HTTP, then the job runners and the
@@ -48,7 +29,7 @@ func TestAppStartsAndStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuf{}
+	logs := &logtest.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -1,51 +1,19 @@
 package jobs_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/petstore/petstore/internal/jobs"
+	"github.com/petstore/petstore/internal/logtest"
 	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/internal/store/storetest"
 )
-
-// syncBuf is a log sink safe for concurrent writers.
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// waitFor waits until the logs hold line: a job's lines are written after
-// its commit, so they may follow the job's done state by a moment.
-func (s *syncBuf) waitFor(t testing.TB, line string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(s.String(), line) {
-		if time.Now().After(deadline) {
-			t.Fatalf("logs lack %q:\n%s", line, s)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
 
 func fields(name string, species shelter.Species, notes string) shelter.PetFields {
 	age := 12
@@ -87,7 +55,7 @@ func countTransitions(evs []*shelter.Event, from, to shelter.Status) int {
 }
 
 func TestFeedingReminderMovesNewPetToQuarantine(t *testing.T) {
-	logs := &syncBuf{}
+	logs := &logtest.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	st := storetest.Open(t, store.Options{Logger: log})
 	interval := 2 * time.Hour
@@ -137,7 +105,7 @@ func TestFeedingReminderMovesNewPetToQuarantine(t *testing.T) {
 		t.Errorf("transition %+v", tr)
 	}
 	for _, line := range []string{"🔄 Setting next feeding reminder", "✅ Next feeding reminder set"} {
-		logs.waitFor(t, line)
+		logs.WaitFor(t, line)
 	}
 }
 
@@ -156,7 +124,7 @@ func TestFeedingReminderWithoutStaffNotes(t *testing.T) {
 }
 
 func TestFeedingReminderLeavesDeletedPetAlone(t *testing.T) {
-	logs := &syncBuf{}
+	logs := &logtest.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	st := storetest.Open(t, store.Options{Logger: log})
 	o := shelter.Origin{Namespace: "ts", Actor: shelter.ActorAPI}
@@ -176,7 +144,7 @@ func TestFeedingReminderLeavesDeletedPetAlone(t *testing.T) {
 	if countTransitions(petEvents(t, st, p.ID), shelter.StatusNew, shelter.StatusInQuarantine) != 0 {
 		t.Fatal("a deleted pet was moved to quarantine")
 	}
-	logs.waitFor(t, "the pet is deleted") // the line that says why
+	logs.WaitFor(t, "the pet is deleted") // the line that says why
 }
 
 // A job delivered again (its lease lapsed after it committed) changes

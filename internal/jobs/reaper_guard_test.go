@@ -12,6 +12,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/petstore/petstore/internal/jobs"
+	"github.com/petstore/petstore/internal/logtest"
 	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/internal/store/storetest"
@@ -88,7 +89,7 @@ func TestReaperRunsOneAtATime(t *testing.T) {
 func TestScheduledRunSkippedWhileAManualRunIsInProgress(t *testing.T) {
 	t0 := time.Date(2026, 3, 10, 1, 59, 30, 0, time.UTC)
 	clock := clockwork.NewFakeClockAt(t0)
-	logs := &syncBuf{}
+	logs := &logtest.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	st := storetest.Open(t, store.Options{})
 	h := newHeldClock()
@@ -107,7 +108,7 @@ func TestScheduledRunSkippedWhileAManualRunIsInProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Advance(time.Minute)
-	logs.waitFor(t, "Deletion Reaper skipped") // the 02:00 run
+	logs.WaitFor(t, "Deletion Reaper skipped") // the 02:00 run
 	if strings.Contains(logs.String(), "run failed") {
 		t.Errorf("a skipped run is logged as a failure:\n%s", logs)
 	}
@@ -122,7 +123,7 @@ func TestScheduledRunSkippedWhileAManualRunIsInProgress(t *testing.T) {
 
 func TestReaperPrunesSessionsAndSignInAttempts(t *testing.T) {
 	clk := &clockStore{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	logs := &syncBuf{}
+	logs := &logtest.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	st := storetest.Open(t, store.Options{Now: clk.Now})
 	ctx := context.Background()

@@ -14,6 +14,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/petstore/petstore/internal/jobs"
+	"github.com/petstore/petstore/internal/logtest"
 	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/internal/store/storetest"
@@ -78,7 +79,7 @@ func TestReaperFiresAtTwoAndPurgesOnlyExpiredDeletedPets(t *testing.T) {
 	}
 	t0 := time.Date(2026, 3, 10, 1, 59, 0, 0, zone)
 	clock := clockwork.NewFakeClockAt(t0)
-	logs := &syncBuf{}
+	logs := &logtest.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	st := storetest.Open(t, store.Options{Now: clock.Now, PurgeAfter: 720 * time.Hour, Logger: log})
 	ctx := context.Background()

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"bytes"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -9,28 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/petstore/petstore/internal/logtest"
 	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/internal/store/storetest"
 )
-
-// syncBuffer is a log sink safe for the store's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
 
 // A full database (SQLite's max_page_count stands in for a full disk):
 // writes fail with EUNAVAILABLE naming the cause, Ping says so too, the
@@ -38,7 +20,7 @@ func (b *syncBuffer) String() string {
 // itself once there is room, with every acknowledged pet present.
 func TestStorageFaultFullAndRecovery(t *testing.T) {
 	storetest.SQLiteOnly(t, "fills the database with max_page_count (db.FaultOf's PostgreSQL codes are tested in db)")
-	var logs syncBuffer
+	var logs logtest.Buffer
 	now := time.Unix(1_800_000_000, 0)
 	var clockMu sync.Mutex
 	clock := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }

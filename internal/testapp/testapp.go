@@ -5,6 +5,7 @@ package testapp
 import (
 	"bytes"
 	"fmt"
+	"github.com/petstore/petstore/internal/logtest"
 	"net"
 	"net/http"
 	"os"
@@ -65,7 +66,7 @@ type App struct {
 	// before the start, named TokenName (empty with NoAdmin).
 	Token, TokenName string
 	cmd              *exec.Cmd
-	logs             *syncBuffer
+	logs             *logtest.Buffer
 	done             chan struct{}
 }
 
@@ -108,7 +109,7 @@ func Start(t testing.TB, o Options) *App {
 		o.DBPath = filepath.Join(t.TempDir(), "petstore.db")
 	}
 	port := FreePort(t)
-	a := &App{URL: "http://127.0.0.1:" + strconv.Itoa(port), DBPath: o.DBPath, logs: &syncBuffer{}, done: make(chan struct{})}
+	a := &App{URL: "http://127.0.0.1:" + strconv.Itoa(port), DBPath: o.DBPath, logs: &logtest.Buffer{}, done: make(chan struct{})}
 	if v, ok := envValue(o.Env, "LISTEN_ADDR"); ok { // it wins over PORT
 		host, p, _ := net.SplitHostPort(v)
 		if host == "" || host == "0.0.0.0" || host == "::" {
@@ -259,32 +260,5 @@ func (a *App) Logs() string { return a.logs.String() }
 // its lines may follow what a reader sees in the database by a moment.
 func (a *App) WaitLog(t testing.TB, line string) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		logs := a.Logs()
-		if strings.Contains(logs, line) {
-			return logs
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the logs lack %q:\n%s", line, logs)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	return a.logs.WaitFor(t, line)
 }
