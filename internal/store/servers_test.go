@@ -104,3 +104,108 @@ func TestTwoServersOnePostgres(t *testing.T) {
 		t.Fatalf("the next minute's run: %v %v", ok, err)
 	}
 }
+
+// A reader that follows the event log by id (the live views' stream, a
+// script polling GET /api/events?after=) must see every event, though two
+// servers write at once: an event id is taken when its row is inserted, so
+// a server whose transaction took id 100 and commits after another's took
+// 101 would, without the commits being kept in id order, show 101 to a
+// reader first, whose cursor then passes 100 for good.
+func TestTwoServersEventFeedMissesNothing(t *testing.T) {
+	if !storetest.Postgres() {
+		t.Skip("PostgreSQL run only: on SQLite one server owns the database file (make test runs this on PostgreSQL)")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "shared.db")
+	a := storetest.OpenAt(t, path, store.Options{})
+	b := storetest.OpenAt(t, path, store.Options{})
+
+	stop := make(chan struct{})
+	seen := map[int64]int{}
+	readerDone := make(chan error, 1)
+	go func() {
+		var after int64
+		read := func() error {
+			for {
+				evs, err := b.FindEvents(ctx, shelter.EventFilter{After: after, Limit: shelter.MaxLimit})
+				if err != nil {
+					return err
+				}
+				for _, e := range evs {
+					seen[e.ID]++
+					after = e.ID
+				}
+				if len(evs) < shelter.MaxLimit {
+					return nil
+				}
+			}
+		}
+		for {
+			select {
+			case <-stop:
+				readerDone <- read() // what was committed before the writers stopped
+				return
+			default:
+			}
+			if err := read(); err != nil {
+				readerDone <- err
+				return
+			}
+		}
+	}()
+
+	// a commits batches of many callers (its first event id waits for the
+	// batch), b one or two at a time: b's later ids often commit first.
+	var wg sync.WaitGroup
+	for i := range 18 {
+		s := a
+		if i < 2 {
+			s = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 40 {
+				var err error
+				if s == a {
+					_, err = s.CreatePet(ctx, origin, fields("Rex", shelter.SpeciesDog, 3))
+				} else { // an event that touches no pet: no row lock orders it
+					err = s.InsertEvent(ctx, &shelter.Event{Namespace: "api", Type: "api.test.note", Actor: "test"})
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	if err := <-readerDone; err != nil {
+		t.Fatal(err)
+	}
+	all, err := a.FindEvents(ctx, shelter.EventFilter{Limit: shelter.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for after := int64(0); len(all) > 0; {
+		after = all[len(all)-1].ID
+		more, err := a.FindEvents(ctx, shelter.EventFilter{After: after, Limit: shelter.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(more) == 0 {
+			break
+		}
+		all = append(all, more...)
+	}
+	missed := 0
+	for _, e := range all {
+		if seen[e.ID] != 1 {
+			missed++
+		}
+	}
+	if missed > 0 || len(all) < 18*40 {
+		t.Fatalf("the reader following the log missed %d of %d events (want none missed, at least %d events)", missed, len(all), 18*40)
+	}
+}

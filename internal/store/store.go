@@ -537,7 +537,7 @@ func (s *Store) commitBatch(batch []*txRequest) {
 			r.done <- err
 		}
 	}
-	sqlTx, err := s.db.Write.BeginTx(ctx, nil)
+	sqlTx, err := s.begin(ctx)
 	if err != nil {
 		fail(dbErr("begin", err))
 		return
@@ -554,7 +554,7 @@ func (s *Store) commitBatch(batch []*txRequest) {
 		// each under its savepoint.
 		if ran = s.runPure(sqlTx, batch, txs, errs); !ran {
 			sqlTx.Rollback()
-			if sqlTx, err = s.db.Write.BeginTx(ctx, nil); err != nil {
+			if sqlTx, err = s.begin(ctx); err != nil {
 				fail(dbErr("begin", err))
 				return
 			}
@@ -669,6 +669,31 @@ func runFn(fn func(tx *txn) error, tx *txn) (err error) {
 		}
 	}()
 	return fn(tx)
+}
+
+// writeLockKey is the advisory lock every write transaction on PostgreSQL
+// takes first and holds until it ends (see begin).
+const writeLockKey = 0x7065747375 // "petsu"
+
+// begin begins a batch's write transaction. On PostgreSQL it first takes
+// the transaction-scoped advisory lock writeLockKey, so that the servers'
+// write transactions run one at a time: an event's id is taken at its
+// INSERT, and ids must become visible in their order, or a reader
+// following the log by id (the live views, GET /api/events?after=) that
+// saw a later id first would never see the earlier one. Taken before any
+// row lock, it cannot deadlock with them; each server already writes
+// through one transaction at a time, so what is lost is only two servers
+// writing at the same moment. On SQLite the database lock does this.
+func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+	tx, err := s.db.Write.BeginTx(ctx, nil)
+	if err != nil || !s.Postgres() {
+		return tx, err
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(`+strconv.Itoa(writeLockKey)+`)`); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return tx, nil
 }
 
 // queryRowPrepared runs a one-row query of a hot path (a pet by id, a
