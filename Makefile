@@ -76,7 +76,7 @@ pg-deps: ## Install Debian's PostgreSQL when missing (the tests start a throwawa
 # The packages whose tests run a second time on PostgreSQL: each test binary
 # starts a cluster of its own in a temp directory (internal/pgtest) and each
 # test gets a fresh database.
-PG_TEST_PKGS := ./db/... ./internal/store/... ./internal/jobs/... ./internal/auth/... ./internal/metrics/... ./web
+PG_TEST_PKGS := ./db/... ./internal/store/... ./internal/jobs/... ./internal/auth/... ./internal/metrics/... ./internal/loadtest ./web
 
 .PHONY: test
 test: e2e-deps pg-deps lint check-generated ## Run every test, on SQLite and then on PostgreSQL (installs what it needs first)

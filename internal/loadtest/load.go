@@ -11,6 +11,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for a server on PostgreSQL
+
+	petdb "github.com/petstore/petstore/db"
 )
 
 // Client drives the server's JSON API with its bearer token, through
@@ -123,12 +127,25 @@ func OpenLoop(rate float64, d time.Duration, op func() error) *Latencies {
 	return &lat
 }
 
-// Observer reads the server's database (read-only) to see how far the
-// background work has got: the queue's depth and which pets are done.
-type Observer struct{ db *sql.DB }
+// Observer reads the server's database (read-only on SQLite) to see how
+// far the background work has got: the queue's depth and which pets are
+// done. On PostgreSQL it connects to the server's database.
+type Observer struct {
+	db *sql.DB
+	pg bool
+}
 
-// NewObserver opens path read-only beside the server.
-func NewObserver(path string) (*Observer, error) {
+// NewObserver opens path read-only beside the server, or, when
+// databaseURL is set, the server's PostgreSQL database.
+func NewObserver(path, databaseURL string) (*Observer, error) {
+	if databaseURL != "" {
+		db, err := sql.Open("pgx", databaseURL)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(2)
+		return &Observer{db: db, pg: true}, nil
+	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "query_only(ON)")
@@ -140,6 +157,14 @@ func NewObserver(path string) (*Observer, error) {
 	return &Observer{db: db}, nil
 }
 
+// q is query in the database's dialect (see db.Rebind).
+func (o *Observer) q(query string) string {
+	if o.pg {
+		return petdb.Rebind(query)
+	}
+	return query
+}
+
 // Close closes the observer's connections.
 func (o *Observer) Close() error { return o.db.Close() }
 
@@ -147,7 +172,7 @@ func (o *Observer) Close() error { return o.db.Close() }
 // counted from each state's partial index.
 func (o *Observer) QueueDepth(ctx context.Context) (int, error) {
 	var n int
-	err := o.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM jobs WHERE state = 'queued') + (SELECT count(*) FROM jobs WHERE state = 'running')`).Scan(&n)
+	err := o.db.QueryRowContext(ctx, o.q(`SELECT (SELECT count(*) FROM jobs WHERE state = 'queued') + (SELECT count(*) FROM jobs WHERE state = 'running')`)).Scan(&n)
 	return n, err
 }
 
@@ -155,8 +180,8 @@ func (o *Observer) QueueDepth(ctx context.Context) (int, error) {
 // profile.
 func (o *Observer) Pending(ctx context.Context, r *IDRange) (int, error) {
 	var n int
-	err := o.db.QueryRowContext(ctx, `SELECT count(*) FROM pets WHERE id BETWEEN ? AND ?
-		AND (status <> 'in_quarantine' OR profile IS NULL)`, r.Min, r.Max).Scan(&n)
+	err := o.db.QueryRowContext(ctx, o.q(`SELECT count(*) FROM pets WHERE id BETWEEN ? AND ?
+		AND (status <> 'in_quarantine' OR profile IS NULL)`), r.Min, r.Max).Scan(&n)
 	return n, err
 }
 
@@ -164,7 +189,7 @@ func (o *Observer) Pending(ctx context.Context, r *IDRange) (int, error) {
 // quarantine or its profile, whichever came later), by the server's clock.
 func (o *Observer) LastDone(ctx context.Context, r *IDRange) (time.Time, error) {
 	var at int64
-	err := o.db.QueryRowContext(ctx, `SELECT coalesce(max(updated_at), 0) FROM pets WHERE id BETWEEN ? AND ?`, r.Min, r.Max).Scan(&at)
+	err := o.db.QueryRowContext(ctx, o.q(`SELECT coalesce(max(updated_at), 0) FROM pets WHERE id BETWEEN ? AND ?`), r.Min, r.Max).Scan(&at)
 	return time.UnixMilli(at), err
 }
 
@@ -191,8 +216,8 @@ func (o *Observer) Drain(ctx context.Context, r *IDRange, timeout time.Duration)
 // QuarantineLatencies are the times from each pet's creation to its move
 // into quarantine (the event's time), for the pets of r.
 func (o *Observer) QuarantineLatencies(ctx context.Context, r *IDRange) ([]time.Duration, error) {
-	rows, err := o.db.QueryContext(ctx, `SELECT min(e.created_at) - p.created_at FROM events e JOIN pets p ON p.id = e.pet_id
-		WHERE e.pet_id BETWEEN ? AND ? AND e.to_status = 'in_quarantine' GROUP BY p.id`, r.Min, r.Max)
+	rows, err := o.db.QueryContext(ctx, o.q(`SELECT min(e.created_at) - p.created_at FROM events e JOIN pets p ON p.id = e.pet_id
+		WHERE e.pet_id BETWEEN ? AND ? AND e.to_status = 'in_quarantine' GROUP BY p.id`), r.Min, r.Max)
 	if err != nil {
 		return nil, err
 	}
@@ -216,11 +241,20 @@ type Size struct {
 }
 
 // Size reads the page usage with the dbstat table, and the row counts.
+// On PostgreSQL it reads each table's size with its indexes and TOAST
+// (pg_total_relation_size): pages allocated, with their free space.
 func (o *Observer) Size(ctx context.Context) (Size, error) {
 	var s Size
-	err := o.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM pets), (SELECT count(*) FROM events),
-		(SELECT count(*) FROM jobs), (SELECT count(*) FROM jobs WHERE state = 'done')`).Scan(&s.Pets, &s.Events, &s.Jobs, &s.DoneJobs)
+	err := o.db.QueryRowContext(ctx, o.q(`SELECT (SELECT count(*) FROM pets), (SELECT count(*) FROM events),
+		(SELECT count(*) FROM jobs), (SELECT count(*) FROM jobs WHERE state = 'done')`)).Scan(&s.Pets, &s.Events, &s.Jobs, &s.DoneJobs)
 	if err != nil {
+		return s, err
+	}
+	if o.pg {
+		err = o.db.QueryRowContext(ctx, `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint,
+			coalesce(sum(CASE WHEN c.relname = 'jobs' THEN pg_total_relation_size(c.oid) END), 0)::bigint
+			FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = current_schema() AND c.relkind = 'r'`).Scan(&s.Bytes, &s.JobBytes)
 		return s, err
 	}
 	err = o.db.QueryRowContext(ctx, `SELECT coalesce(sum(pgsize - unused), 0),
@@ -245,23 +279,34 @@ func (s Size) PerPet() (all, pruned float64) {
 // Fill inserts pets directly (1,000 per transaction) until the database
 // holds n, each a copy of the newest pet that is done (notes and profile
 // included), so that the list is measured on rows of the real size. It
-// writes beside the running server: SQLite's lock takes turns.
-func Fill(ctx context.Context, path string, n int) (int, error) {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+// writes beside the running server: SQLite's lock takes turns. With
+// databaseURL set it fills that PostgreSQL database instead of path.
+func Fill(ctx context.Context, path, databaseURL string, n int) (int, error) {
+	rebind := func(q string) string { return q }
+	var (
+		db  *sql.DB
+		err error
+	)
+	if databaseURL != "" {
+		db, err = sql.Open("pgx", databaseURL)
+		rebind = petdb.Rebind
+	} else {
+		q := url.Values{}
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_txlock", "immediate")
+		db, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	}
 	if err != nil {
 		return 0, err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	var have int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pets`).Scan(&have); err != nil {
+	if err := db.QueryRowContext(ctx, rebind(`SELECT count(*) FROM pets`)).Scan(&have); err != nil {
 		return 0, err
 	}
 	var src int64
-	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM pets WHERE status = 'in_quarantine' AND profile IS NOT NULL`).Scan(&src); err != nil {
+	if err := db.QueryRowContext(ctx, rebind(`SELECT coalesce(max(id), 0) FROM pets WHERE status = 'in_quarantine' AND profile IS NOT NULL`)).Scan(&src); err != nil {
 		return 0, err
 	}
 	if src == 0 {
@@ -275,10 +320,10 @@ func Fill(ctx context.Context, path string, n int) (int, error) {
 			return added, err
 		}
 		now := time.Now().UnixMilli()
-		_, err = tx.ExecContext(ctx, `WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?1)
+		_, err = tx.ExecContext(ctx, rebind(`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?1)
 			INSERT INTO pets (name, species, age_months, status, notes, next_feeding_at, profile, created_at, updated_at)
 			SELECT 'Fill ' || (?2 + i), species, age_months, status, notes, next_feeding_at, profile, ?3, ?3
-			FROM k, pets WHERE pets.id = ?4`, batch, have+added, now, src)
+			FROM k, pets WHERE pets.id = ?4`), batch, have+added, now, src)
 		if err != nil {
 			tx.Rollback()
 			return added, fmt.Errorf("fill: %w", err)

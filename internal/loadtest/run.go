@@ -27,6 +27,10 @@ type Config struct {
 	// Env is added to the server's environment (after the defaults:
 	// DB_SYNC=full, no AI key).
 	Env []string
+	// DatabaseURL, when set, runs the server on this PostgreSQL database
+	// (DATABASE_URL) instead of a SQLite file; it must hold no pets yet.
+	// The raw limits are still SQLite's, on the disk of Dir.
+	DatabaseURL string
 
 	RawDuration   time.Duration // each raw SQLite measurement
 	Window        time.Duration // the create window of each sustained phase
@@ -117,16 +121,25 @@ func Run(ctx context.Context, c Config) error {
 	}
 
 	env := append([]string{"DB_SYNC=full", "OPENAI_API_KEY="}, c.Env...)
+	if c.DatabaseURL != "" {
+		env = append(env, "DATABASE_URL="+c.DatabaseURL)
+	}
 	srv, err := StartServer(ctx, c.Bin, c.Dir, env)
 	if err != nil {
 		return err
 	}
 	defer srv.Stop()
-	obs, err := NewObserver(srv.DBPath)
+	obs, err := NewObserver(srv.DBPath, c.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer obs.Close()
+	var pets int
+	if err := obs.db.QueryRowContext(ctx, `SELECT count(*) FROM pets`).Scan(&pets); err != nil {
+		return fmt.Errorf("read the server's database: %w", err)
+	} else if pets > 0 {
+		return fmt.Errorf("the server's database already holds %d pets: the load tool needs an empty one (it counts what it creates)", pets)
+	}
 	cl := NewClient(srv.URL, srv.Token)
 	prof := &profiler{c: c, srv: srv}
 	defer prof.wait()
@@ -265,7 +278,7 @@ func Run(ctx context.Context, c Config) error {
 
 	// The list page at ListPets pets.
 	c.Logf("filling to %d pets (server RSS %s)", c.ListPets, rssNow(srv))
-	if _, err := Fill(ctx, srv.DBPath, c.ListPets); err != nil {
+	if _, err := Fill(ctx, srv.DBPath, c.DatabaseURL, c.ListPets); err != nil {
 		return err
 	}
 	prof.start("list", c.ListDuration)
@@ -351,7 +364,11 @@ func Run(ctx context.Context, c Config) error {
 		add("failed requests", fmt.Sprintf("%d (first: %.200s)", n, first), "0", "")
 	}
 	fmt.Fprint(c.Out, Table(rows))
-	fmt.Fprintf(c.Out, "\nserver: DB_SYNC=full, no AI key; %s on loopback; run took %s\n", filepath.Base(c.Bin), time.Since(began).Round(time.Second))
+	engine := "DB_SYNC=full"
+	if c.DatabaseURL != "" {
+		engine = "on PostgreSQL (the raw figures are SQLite's on the same disk)"
+	}
+	fmt.Fprintf(c.Out, "\nserver: %s, no AI key; %s on loopback; run took %s\n", engine, filepath.Base(c.Bin), time.Since(began).Round(time.Second))
 	return nil
 }
 

@@ -32,6 +32,7 @@ func main() {
 	flag.DurationVar(&c.ListDuration, "list", 3*time.Second, "the list phase")
 	flag.Float64Var(&c.Rate, "rate", 1000, "creates/s offered in the fixed-rate phase")
 	flag.DurationVar(&c.RateDuration, "rate-for", 30*time.Second, "length of the fixed-rate phase")
+	flag.StringVar(&c.DatabaseURL, "database-url", "", "run the server on this PostgreSQL database (an empty one) instead of SQLite")
 	flag.StringVar(&env, "env", "", "extra server settings, KEY=value separated by spaces (e.g. \"JOB_WORKERS=8 PPROF_ADDR=127.0.0.1:6061\")")
 	flag.StringVar(&c.ProfileOut, "cpuprofile", "", "write a CPU profile of the server to this file (needs PPROF_ADDR in -env)")
 	flag.StringVar(&c.GenProfileOut, "genprofile", "", "write a CPU profile of this load generator itself during the -profile-phase to this file")
