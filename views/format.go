@@ -168,10 +168,13 @@ func EventLabel(e *shelter.Event) string {
 		}
 		return "Status changed"
 	case shelter.EventTransitionRejected:
-		if r := dataString(e, "reason"); r != "" {
-			return "Rejected: " + r
+		if e.From != "" && e.To != "" {
+			return "Refused: it was " + strings.ToLower(e.From.Label()) + ", and “" + ActionLabel(e.To) + "” can't be done from there"
 		}
-		return "Status change rejected"
+		if r := dataString(e, "reason"); r != "" {
+			return "Refused: " + r
+		}
+		return "Status change refused"
 	case shelter.EventReaperCompleted:
 		return "Deletion reaper ran"
 	case shelter.EventPhotoAdded:
@@ -539,6 +542,14 @@ func OutcomeText(name string, d shelter.Decision) string {
 		return name + ": " + strings.ToLower(d.Requested.Label()) + " → now " + strings.ToLower(d.Final().Label())
 	}
 	return name + ": now " + strings.ToLower(d.Final().Label())
+}
+
+// RefusalText says, after a pet's name, why a staff request for a status
+// was refused, in the dashboard's words: "is available now: “Mark
+// healthy” can't be done from there." (The API keeps the lifecycle's
+// reason.)
+func RefusalText(d shelter.Decision) string {
+	return "is " + strings.ToLower(d.Previous.Label()) + " now: “" + ActionLabel(d.Requested) + "” can't be done from there."
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

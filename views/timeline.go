@@ -113,3 +113,8 @@ func relativeTime(now, ms int64) string {
 
 // isAutomatic reports whether a transition event was the system's.
 func isAutomatic(e *shelter.Event) bool { return e.Actor == shelter.ActorSystem }
+
+// isRefusal reports whether e is the orchestrator's refusal of a request:
+// its pet stayed where it was (e.From), and the status asked for (e.To) is
+// not shown as if reached.
+func isRefusal(e *shelter.Event) bool { return eventName(e) == shelter.EventTransitionRejected }

@@ -145,3 +145,30 @@ func TestJobsPageShowsTheBackupSchedule(t *testing.T) {
 		}
 	}
 }
+
+// A refused request shows in the timeline as refused: the pet's status
+// where it stayed, never an arrow to the status asked for.
+func TestTimelineShowsARefusalAsOne(t *testing.T) {
+	p := &shelter.Pet{ID: "1", Name: "Ghost", Species: shelter.SpeciesCat, Status: shelter.StatusAvailable}
+	events := []*shelter.Event{ // newest first
+		{ID: 2, Namespace: "web", Type: "web." + shelter.EventTransitionRejected, PetID: "1", Actor: shelter.ActorSystem,
+			From: shelter.StatusAvailable, To: shelter.StatusHealthy, Data: []byte(`{"reason":"Invalid transition: cannot change from available to healthy"}`)},
+		{ID: 1, Namespace: "web", Type: "web." + shelter.EventStatusUpdateRequested, PetID: "1", Actor: "ada@example.org",
+			From: shelter.StatusAvailable, To: shelter.StatusHealthy},
+	}
+	var b strings.Builder
+	if err := PetLive(PetData{Pet: p, Events: events}).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	step := page[strings.Index(page, `data-event-type="web.`+shelter.EventTransitionRejected+`"`):]
+	step = step[:strings.Index(step, "</li>")]
+	for _, want := range []string{"Asked for healthy: refused", "Refused: it was available, and “Mark healthy” can&#39;t be done from there"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("timeline lacks %q", want)
+		}
+	}
+	if strings.Contains(step, "→") || strings.Contains(step, `data-status="healthy"`) || !strings.Contains(step, `data-status="available"`) {
+		t.Errorf("the refusal shows a move: %s", step)
+	}
+}

@@ -134,11 +134,18 @@ func (s *Server) handlePageBulkStatus(c echo.Context) error {
 		p, dec, err := s.pets.UpdatePetWith(ctx, o, id, shelter.PetUpdate{Status: &st, Note: note})
 		switch {
 		case shelter.ErrorCode(err) == shelter.ENOTFOUND:
-			sum.Refused = append(sum.Refused, shelter.Refusal{PetID: id, Reason: "Not found"})
+			sum.Refused = append(sum.Refused, shelter.Refusal{PetID: id, Reason: "is not in the records any more."})
+		case shelter.ErrorCode(err) == shelter.ECONFLICT:
+			// Deleted since the board was shown: the others still move.
+			r := shelter.Refusal{PetID: id, Reason: "is deleted: restore it first."}
+			if gone, err := s.pets.FindPetByID(ctx, id); err == nil {
+				r.Name = gone.Name
+			}
+			sum.Refused = append(sum.Refused, r)
 		case err != nil:
 			return err
 		case dec.Rejected:
-			sum.Refused = append(sum.Refused, shelter.Refusal{PetID: p.ID, Name: p.Name, Reason: dec.Reason})
+			sum.Refused = append(sum.Refused, shelter.Refusal{PetID: p.ID, Name: p.Name, Reason: views.RefusalText(*dec)})
 		default:
 			sum.Moved = append(sum.Moved, p.Name)
 		}

@@ -113,24 +113,35 @@ func (s *Server) handlePagePetStatus(c echo.Context) error {
 		return err
 	}
 	if dec != nil && dec.Rejected {
-		return shelter.Errorf(shelter.ECONFLICT, "%s: %s", p.Name, dec.Reason)
+		msg := p.Name + " " + views.RefusalText(*dec)
+		if !isHTMX(c) {
+			return shelter.Errorf(shelter.ECONFLICT, "%s", msg)
+		}
+		// The page was behind (someone else moved the pet): it shows the
+		// pet as it is now, and the buttons it has now, beside the refusal.
+		return s.renderStatusLive(c, id, http.StatusConflict, views.ToastMsg{Text: msg})
 	}
-	toast := views.ToastMsg{Text: views.OutcomeText(p.Name, *dec), OK: true}
 	if !isHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, views.PetURL(id))
 	}
+	return s.renderStatusLive(c, id, http.StatusOK, views.ToastMsg{Text: views.OutcomeText(p.Name, *dec), OK: true})
+}
+
+// renderStatusLive answers a status request from a pet's page or Today
+// with the part of the page that changed, and toast.
+func (s *Server) renderStatusLive(c echo.Context, id string, status int, toast views.ToastMsg) error {
 	if htmxTarget(c) == "today-live" {
 		d, err := s.todayData(c)
 		if err != nil {
 			return err
 		}
-		return Render(c, http.StatusOK, views.WithToasts(views.TodayLive(d), toast))
+		return Render(c, status, views.WithToasts(views.TodayLive(d), toast))
 	}
 	d, err := s.petData(c, id)
 	if err != nil {
 		return err
 	}
-	return Render(c, http.StatusOK, views.WithToasts(views.PetLive(d), toast))
+	return Render(c, status, views.WithToasts(views.PetLive(d), toast))
 }
 
 // handlePagePetFed records a feeding of the pet now, from its page.

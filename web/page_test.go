@@ -160,8 +160,7 @@ func TestDashboardErrors(t *testing.T) {
 		{"no page", "GET", "/nowhere", nil, false, 404, "Not found"},
 		{"no pet, htmx", "GET", "/pets/999/live", nil, true, 404, `data-testid="toast"`},
 		{"bad status", "POST", "/pets/" + p.ID + "/status", url.Values{"status": {"flying"}}, false, 400, `Unknown status &#34;flying&#34;`},
-		{"rejected", "POST", "/pets/" + p.ID + "/status", url.Values{"status": {"adopted"}}, false, 409, "Invalid transition: cannot change from new to adopted"},
-		{"rejected, htmx", "POST", "/pets/" + p.ID + "/status", url.Values{"status": {"healthy"}}, true, 409, "Invalid transition: cannot change from new to healthy"},
+		{"rejected", "POST", "/pets/" + p.ID + "/status", url.Values{"status": {"adopted"}}, false, 409, "Rex is new now: “Complete adoption” can&#39;t be done from there."},
 		{"status of no pet", "POST", "/pets/999/status", url.Values{"status": {"healthy"}}, false, 404, "Not found"},
 		{"delete no pet", "POST", "/pets/999/delete", url.Values{}, false, 404, "Not found"},
 		{"restore not deleted", "POST", "/pets/" + p.ID + "/restore", url.Values{}, true, 409, "is not deleted"},
@@ -191,6 +190,16 @@ func TestDashboardErrors(t *testing.T) {
 				t.Errorf("not an error page: %.200q", a.Body)
 			}
 		})
+	}
+	// A refused click from a page that was behind (the pet has moved on)
+	// answers with the pet as it is now, its buttons included, and says why
+	// nothing changed: the page does not go on showing the old status.
+	a := d.do(t, "POST", "/pets/"+p.ID+"/status", url.Values{"status": {"healthy"}}, "pet-live")
+	for _, want := range []string{`id="pet-live"`, `data-status="new"`, `hx-swap-oob="beforeend:#toasts"`, `role="alert"`,
+		"Rex is new now: “Mark healthy” can&#39;t be done from there."} {
+		if a.Status != 409 || !strings.Contains(a.Body, want) || strings.Contains(a.Body, "<html") || a.Header.Get("HX-Retarget") != "" {
+			t.Fatalf("refused htmx click: %d, HX-Retarget %q, want the live part with %q: %.300q", a.Status, a.Header.Get("HX-Retarget"), want, a.Body)
+		}
 	}
 	// The API keeps answering JSON, even to a browser.
 	for _, path := range []string{"/api/pets/999", "/js/pets/999", "/events/stream?after=x"} {

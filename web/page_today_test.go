@@ -83,10 +83,24 @@ func TestBoardBulkAndPaging(t *testing.T) {
 			}
 		})
 	}
-	// New pets cannot be made healthy: the reasons are listed per pet.
+	// New pets cannot be made healthy: the reasons are listed per pet, in
+	// the dashboard's words; a pet deleted meanwhile is refused too, and
+	// the others still move.
 	r := d.do(t, "POST", "/pets/bulk-status", url.Values{"status": {"healthy"}, "id": {a.ID}}, "")
-	if !strings.Contains(r.Body, "Ada</strong>: Invalid transition: cannot change from new to healthy") {
+	if !strings.Contains(r.Body, "Ada</strong> is new now: “Mark healthy” can&#39;t be done from there.") {
 		t.Fatalf("refusal not named: %.600s", r.Body)
+	}
+	if _, err := d.Store.DeletePet(context.Background(), shelter.Origin{Namespace: "ui", Actor: "test"}, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	c := d.pet(t, "Cy")
+	quarantine(t, d.Store, "ui", c.ID)
+	r = d.do(t, "POST", "/pets/bulk-status", url.Values{"status": {"ill"}, "note": {"Cough"}, "id": {b.ID, c.ID, "999"}}, "")
+	for _, want := range []string{"1 moved, 2 refused", "Moved: Cy", "Bo</strong> is deleted: restore it first.", "Pet 999</strong> is not in the records any more."} {
+		if r.Status != 200 || !strings.Contains(r.Body, want) {
+			i := strings.Index(r.Body, "bulk-summary")
+			t.Fatalf("bulk with a deleted pet: %d, want %q in %.600s", r.Status, want, r.Body[max(i, 0):])
+		}
 	}
 	for i := 0; i < 60; i++ {
 		d.pet(t, "Zed")

@@ -150,7 +150,8 @@ func TestTransitionNotAllowedHasNoButtonAndStaleClickIsRejected(t *testing.T) {
 	}
 
 	// A second page whose live stream is cut keeps its old buttons: after
-	// the pet moves on elsewhere, its click is refused with a toast.
+	// the pet moves on elsewhere, its click is refused with a toast, and
+	// the page then shows where the pet is and the buttons it has now.
 	stale, err := s.ctx.NewPage()
 	s.must(err)
 	s.must(stale.Route("**/events/stream**", func(r playwright.Route) { r.Abort() }))
@@ -159,8 +160,11 @@ func TestTransitionNotAllowedHasNoButtonAndStaleClickIsRejected(t *testing.T) {
 	s.clickTransition("healthy", "available")
 	s.must(stale.GetByTestId("transition-healthy").Click())
 	toast := stale.GetByTestId("toast")
-	s.must(expect.Locator(toast).ToContainText("Invalid transition: cannot change from available to healthy"))
+	s.must(expect.Locator(toast).ToContainText("Ghost is available now: “Mark healthy” can't be done from there."))
 	s.must(expect.Locator(toast).ToHaveAttribute("role", "alert"))
+	s.must(expect.Locator(stale.GetByTestId("status-badge").First()).ToHaveAttribute("data-status", "available"))
+	s.must(expect.Locator(stale.GetByTestId("transition-healthy")).ToHaveCount(0))
+	s.must(expect.Locator(stale.GetByTestId("transition-pending")).ToHaveCount(1))
 	_, err = stale.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(screenshotDir + "/" + t.Name() + "-toast-desktop.png"), FullPage: playwright.Bool(true)})
 	s.must(err)
 	s.shot("available")

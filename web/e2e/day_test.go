@@ -318,7 +318,7 @@ func TestBulkTransition(t *testing.T) {
 	s.must(s.id("bulk-apply").Click())
 	sum := s.id("bulk-summary")
 	s.must(expect.Locator(sum).ToContainText("2 moved, 1 refused"))
-	s.must(expect.Locator(s.id("bulk-refused")).ToContainText("Cy: Invalid transition: cannot change from available to healthy"))
+	s.must(expect.Locator(s.id("bulk-refused")).ToContainText("Cy is available now: “Mark healthy” can't be done from there."))
 	s.shot("summary")
 }
 
