@@ -35,19 +35,30 @@
     typing = setTimeout(function () { applyFilters(form); }, 600);
   });
 
-  function fade(toast) {
-    if (toast && !toast.hasAttribute("data-sticky")) {
-      setTimeout(function () { toast.remove(); }, 10000);
-    }
+  // Toasts: at most maxToasts at once (the oldest make room, so that on a
+  // phone they never cover the page's buttons), each fading on its own —
+  // a success after 6 s, an error after 10 s, one with Undo never.
+  var maxToasts = 2;
+  function settleToasts() {
+    var box = document.getElementById("toasts");
+    if (!box) { return; }
+    var all = box.querySelectorAll(".toast");
+    for (var i = 0; i < all.length - maxToasts; i++) { all[i].remove(); }
+    box.querySelectorAll(".toast:not([data-fading])").forEach(function (t) {
+      t.setAttribute("data-fading", "");
+      if (t.hasAttribute("data-sticky")) { return; }
+      setTimeout(function () { t.remove(); }, t.classList.contains("ok") ? 6000 : 10000);
+    });
   }
   document.addEventListener("htmx:afterSwap", function (e) {
     var t = e.detail.target;
-    if (t && t.id === "toasts") { fade(t.lastElementChild); }
+    if (t && t.id === "toasts") { settleToasts(); }
   });
   document.addEventListener("htmx:oobAfterSwap", function (e) {
     var t = e.detail.target;
-    if (t && t.id === "toasts") { fade(t.lastElementChild); }
+    if (t && t.id === "toasts") { settleToasts(); }
   });
+  document.addEventListener("DOMContentLoaded", settleToasts);
 
   // The live stream says pets changed: the navigation's badge refreshes.
   document.addEventListener("htmx:sseMessage", function (e) {

@@ -556,7 +556,7 @@ func diagramSVG(dg diagram, counts map[shelter.Status]int) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "</svg><figcaption><ul class=\"legend\"><li class=\"staff\">staff asks (a button on the pet's page)</li><li class=\"auto\">automatic (the system moves the pet)</li></ul></figcaption></figure>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "</svg><figcaption><p class=\"scroll-hint muted\">The diagram is wider than the screen: scroll it sideways.</p><ul class=\"legend\"><li class=\"staff\">staff asks (a button on the pet's page)</li><li class=\"auto\">automatic (the system moves the pet)</li></ul></figcaption></figure>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -12,12 +12,13 @@ import (
 )
 
 // withInquiryCount puts the count of open inquiries in the context of a
-// signed-in staff member's page, for the navigation.
+// signed-in staff member's page, for the navigation: a page shown after a
+// form's POST (its errors) has the Inquiries link too.
 func (s *Server) withInquiryCount(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		wantsHTML := isHTMX(c) || strings.Contains(req.Header.Get(echo.HeaderAccept), "text/html")
-		if s.inquiries != nil && req.Method == http.MethodGet && wantsHTML && principal(c) != nil && !isAPIRequest(c) {
+		if s.inquiries != nil && wantsHTML && principal(c) != nil && !isAPIRequest(c) {
 			if n, err := s.inquiries.CountOpenInquiries(req.Context()); err == nil {
 				c.SetRequest(req.WithContext(views.WithOpenInquiries(req.Context(), n)))
 			}

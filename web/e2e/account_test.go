@@ -61,6 +61,8 @@ func TestChangeOwnPassword(t *testing.T) {
 	s.must(s.id("field-password").Fill("password1"))
 	s.must(s.id("change-password").Click())
 	s.must(expect.Locator(s.id("error-password")).ToContainText("too common"))
+	// The page a refused form comes back on has the whole navigation.
+	s.must(expect.Locator(s.id("nav-inquiries")).ToHaveCount(1))
 	s.shot("account-error")
 	s.must(s.id("field-current").Fill(s.app.AdminPassword))
 	s.must(s.id("field-password").Fill("a fresh passphrase for the admin"))

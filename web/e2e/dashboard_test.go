@@ -404,3 +404,26 @@ func TestJobsPage(t *testing.T) {
 	s.must(expect.Locator(s.page.Locator(`[data-testid="job-row"]`).First()).ToContainText("Juniper"))
 	s.shot("jobs")
 }
+
+// Toasts never pile up over a phone's screen: at most two at once, the
+// oldest making room, each fading on its own, with buttons big enough for
+// a thumb.
+func TestToastsStayFewAndFade(t *testing.T) {
+	s := start(t)
+	id := s.createPet("Pip", "cat", 4)
+	s.must(s.page.SetViewportSize(phoneWidth, phoneHeight))
+	s.open("/pets/" + id)
+	s.waitStatus("in_quarantine")
+	toasts := s.id("toasts").GetByTestId("toast")
+	for i := 1; i <= 3; i++ {
+		s.must(s.id("fed").Click())
+		s.must(expect.Locator(toasts.Last()).ToContainText("Pip: fed"))
+		s.must(expect.Locator(toasts).ToHaveCount(min(i, 2)))
+	}
+	box, err := toasts.Last().Locator("[data-dismiss]").BoundingBox()
+	s.must(err)
+	if box == nil || box.Height < 44 || box.Width < 44 {
+		t.Errorf("the dismiss button is %+v, want at least 44×44 px", box)
+	}
+	s.must(expect.Locator(toasts).ToHaveCount(0, playwright.LocatorAssertionsToHaveCountOptions{Timeout: playwright.Float(9000)}))
+}
