@@ -126,11 +126,11 @@ type TokensData struct {
 func tokenState(t *shelter.Token) string {
 	switch {
 	case t.RevokedAt != 0:
-		return "revoked " + FormatTime(t.RevokedAt)
+		return "Revoked " + FormatTime(t.RevokedAt)
 	case t.ExpiresAt != 0:
-		return "expires " + FormatTime(t.ExpiresAt)
+		return "Expires " + FormatTime(t.ExpiresAt)
 	}
-	return "active"
+	return "Active"
 }
 
 func roleLabel(r shelter.Role) string {

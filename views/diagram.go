@@ -108,6 +108,8 @@ func markerURL(t shelter.Transition) string {
 // whoText says who takes a transition.
 func whoText(t shelter.Transition) string {
 	switch {
+	case t.Trigger == shelter.TriggerFeedingReminderCompleted:
+		return "Automatic, once the feeding reminder is set"
 	case t.Trigger != "":
 		return "Automatic, on " + t.Trigger
 	case t.Progression && t.Staff:

@@ -335,14 +335,14 @@ func PetLive(d PetData) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if d.Pet.Deleted() {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<p data-testid=\"restore-info\">Restore it to bring it back as ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<p data-testid=\"restore-info\">Restoring it brings it back with the status it had: ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var17 string
 			templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(d.Pet.StatusBeforeDelete.Label())
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pet.templ`, Line: 58, Col: 100}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pet.templ`, Line: 58, Col: 121}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 			if templ_7745c5c3_Err != nil {
@@ -1295,11 +1295,11 @@ func profileSource(p *shelter.Profile) string {
 	switch p.Source {
 	case shelter.ProfileSourceAI:
 		if p.Model != "" {
-			return "ai (" + p.Model + ")"
+			return "written by the AI (" + p.Model + ")"
 		}
-		return "ai"
+		return "written by the AI"
 	case shelter.ProfileSourceFallback:
-		return "fallback (written without the AI)"
+		return "written without the AI (fallback)"
 	}
 	return p.Source
 }

@@ -517,7 +517,7 @@ func TestTokensPageAndRevocation(t *testing.T) {
 		t.Fatalf("create with the new token: %d", r.Status)
 	}
 	a = e.call(t, "GET", "/tokens", nil, staff)
-	if m := regexp.MustCompile(`data-name="intake-script"[\s\S]*?data-testid="token-last-used">\s*([^<]*?)\s*<`).FindStringSubmatch(a.Body); m == nil || m[1] == "never" || m[1] == "" {
+	if m := regexp.MustCompile(`data-name="intake-script"[\s\S]*?data-testid="token-last-used">\s*([^<]*?)\s*<`).FindStringSubmatch(a.Body); m == nil || m[1] == "Never" || m[1] == "" {
 		t.Errorf("last used not shown after use: %q", m)
 	}
 	// The actor is the token's name.

@@ -205,14 +205,14 @@ func TestTokensPage(t *testing.T) {
 	}
 	s.open("/tokens")
 	row := s.page.Locator(`[data-testid="token-row"][data-name="intake-script"]`)
-	s.must(expect.Locator(row.GetByTestId("token-last-used")).Not().ToHaveText("never"))
+	s.must(expect.Locator(row.GetByTestId("token-last-used")).Not().ToHaveText("Never"))
 	if n, _ := s.page.GetByText(secret).Count(); n != 0 {
 		t.Errorf("the secret is shown again")
 	}
 	s.shot("list")
 	s.must(row.GetByTestId("revoke").Click())
 	s.must(expect.Locator(s.id("notice")).ToContainText("Token revoked"))
-	s.must(expect.Locator(row.GetByTestId("token-state")).ToContainText("revoked"))
+	s.must(expect.Locator(row.GetByTestId("token-state")).ToContainText("Revoked"))
 	resp, err = http.DefaultClient.Do(req)
 	s.must(err)
 	resp.Body.Close()
