@@ -8,13 +8,12 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for a server on PostgreSQL
-
-	petdb "github.com/petstore/petstore/db"
 )
 
 // Client drives the server's JSON API with its bearer token, through
@@ -157,12 +156,38 @@ func NewObserver(path, databaseURL string) (*Observer, error) {
 	return &Observer{db: db}, nil
 }
 
-// q is query in the database's dialect (see db.Rebind).
+// q is query in the database's dialect.
 func (o *Observer) q(query string) string {
 	if o.pg {
-		return petdb.Rebind(query)
+		return pgPlaceholders(query)
 	}
 	return query
+}
+
+// pgPlaceholders turns SQLite's placeholders (? and ?N) into PostgreSQL's
+// ($k and $N). The tool's statements are written to need nothing else
+// (and have no ? inside quotes); the server's own go through its store.
+func pgPlaceholders(q string) string {
+	var b strings.Builder
+	k := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] != '?' {
+			b.WriteByte(q[i])
+			continue
+		}
+		j := i + 1
+		for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+			j++
+		}
+		if j > i+1 {
+			b.WriteString("$" + q[i+1:j])
+		} else {
+			k++
+			b.WriteString("$" + strconv.Itoa(k))
+		}
+		i = j - 1
+	}
+	return b.String()
 }
 
 // Close closes the observer's connections.
@@ -289,7 +314,7 @@ func Fill(ctx context.Context, path, databaseURL string, n int) (int, error) {
 	)
 	if databaseURL != "" {
 		db, err = sql.Open("pgx", databaseURL)
-		rebind = petdb.Rebind
+		rebind = pgPlaceholders
 	} else {
 		q := url.Values{}
 		q.Add("_pragma", "busy_timeout(10000)")

@@ -83,3 +83,15 @@ func TestObserverAndFill(t *testing.T) {
 		t.Fatalf("the server counts %v pets by status (%v), want 2,500 in quarantine", got, err)
 	}
 }
+
+func TestPgPlaceholders(t *testing.T) {
+	for in, want := range map[string]string{
+		`SELECT count(*) FROM pets WHERE id BETWEEN ? AND ?`: `SELECT count(*) FROM pets WHERE id BETWEEN $1 AND $2`,
+		`SELECT ?3 + ?1 + ?12, 'x'`:                          `SELECT $3 + $1 + $12, 'x'`,
+		`SELECT 1`:                                           `SELECT 1`,
+	} {
+		if got := pgPlaceholders(in); got != want {
+			t.Errorf("pgPlaceholders(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
