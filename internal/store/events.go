@@ -53,17 +53,12 @@ func (s *Store) insertEvent(ctx context.Context, tx *txn, e *shelter.Event) erro
 }
 
 // insertEvents appends events to the log in their order and sets their ids
-// and times. On SQLite a few events are one INSERT: its rows take
-// consecutive ids (the writer holds the database, and no trigger adds
-// events), so the last row's id gives the others'.
+// and times, a few events an INSERT (see insertRowsPrepared).
 func (s *Store) insertEvents(ctx context.Context, tx *txn, events ...*shelter.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
 	n := min(len(events), maxEventsPerInsert)
-	if s.Postgres() {
-		n = 1 // its RETURNING order is not promised
-	}
 	args := make([]any, 0, n*eventFields)
 	for _, e := range events[:n] {
 		if e.CreatedAt == 0 {
@@ -83,12 +78,12 @@ func (s *Store) insertEvents(ctx context.Context, tx *txn, events ...*shelter.Ev
 		}
 		args = append(args, e.Namespace, e.Type, petID, e.Actor, e.From, e.To, data, e.CreatedAt)
 	}
-	last, err := tx.insertPrepared(ctx, insertEventsSQL[n], args...)
+	ids, err := tx.insertRowsPrepared(ctx, n, insertEventsSQL[n], args...)
 	if err != nil {
 		return dbErr("insert event", err)
 	}
 	for i, e := range events[:n] {
-		e.ID = last - int64(n-1-i)
+		e.ID = ids[i]
 	}
 	tx.evented = true
 	return s.insertEvents(ctx, tx, events[n:]...)

@@ -49,3 +49,8 @@ func SetFreeBytes(t interface{ Cleanup(func()) }, free int64) {
 	freeBytes = func(*db.DB) int64 { return free }
 	t.Cleanup(func() { freeBytes = prev })
 }
+
+// InsertEventsTx is insertEvents: a few events an INSERT.
+func (s *Store) InsertEventsTx(ctx context.Context, tx *Tx, events ...*shelter.Event) error {
+	return s.insertEvents(ctx, tx, events...)
+}

@@ -56,8 +56,8 @@ func (s *Store) enqueueKindsTx(ctx context.Context, tx *txn, o shelter.Origin, k
 }
 
 // enqueueJobsTx queues the jobs in their order, then appends the events
-// first and each job's {ns}.…enqueued event, all in few statements: on
-// SQLite a few rows are one INSERT, whose rows take consecutive ids.
+// first and each job's {ns}.…enqueued event, all in few statements (a few
+// rows an INSERT: see insertRowsPrepared).
 func (s *Store) enqueueJobsTx(ctx context.Context, tx *txn, o shelter.Origin, petID string, specs []jobSpec, first ...*shelter.Event) ([]int64, error) {
 	var pet any
 	if petID != "" {
@@ -72,9 +72,6 @@ func (s *Store) enqueueJobsTx(ctx context.Context, tx *txn, o shelter.Origin, pe
 	events := first
 	for len(specs) > 0 {
 		n := min(len(specs), maxJobsPerInsert)
-		if s.Postgres() {
-			n = 1 // its RETURNING order is not promised
-		}
 		args := make([]any, 0, n*jobFields)
 		for _, j := range specs[:n] {
 			raw := []byte("{}")
@@ -94,12 +91,12 @@ func (s *Store) enqueueJobsTx(ctx context.Context, tx *txn, o shelter.Origin, pe
 			}
 			args = append(args, j.kind, o.Namespace, pet, string(raw), maxAtt, now, now, now)
 		}
-		last, err := tx.insertPrepared(ctx, insertJobsSQL[n], args...)
+		got, err := tx.insertRowsPrepared(ctx, n, insertJobsSQL[n], args...)
 		if err != nil {
 			return nil, dbErr("enqueue "+specs[0].kind, err)
 		}
 		for i, j := range specs[:n] {
-			id := last - int64(n-1-i)
+			id := got[i]
 			ids = append(ids, id)
 			if k, _ := shelter.FindJobKind(j.kind); k.Enqueued != "" {
 				events = append(events, &shelter.Event{Namespace: o.Namespace, Type: shelter.EventType(o.Namespace, k.Enqueued),

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -207,5 +209,64 @@ func TestTwoServersEventFeedMissesNothing(t *testing.T) {
 	}
 	if missed > 0 || len(all) < 18*40 {
 		t.Fatalf("the reader following the log missed %d of %d events (want none missed, at least %d events)", missed, len(all), 18*40)
+	}
+}
+
+// Events written a few to an INSERT get their own rows' ids, in their
+// order, on either engine (on PostgreSQL the ids come back from RETURNING
+// in no promised order), and so do a create's two jobs.
+func TestEventsOfOneInsertGetTheirOwnIDs(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t, store.Options{CreateJobs: []string{shelter.JobFeedingReminder, shelter.JobEnrichProfile}})
+	for round := range 20 {
+		var evs []*shelter.Event
+		for i := range 7 { // two INSERTs: four rows, then three
+			evs = append(evs, &shelter.Event{Namespace: "api", Type: fmt.Sprintf("api.test.%d.%d", round, i), Actor: "test"})
+		}
+		if err := s.InTx(ctx, func(tx *store.Tx) error { return s.InsertEventsTx(ctx, tx, evs...) }); err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range evs {
+			if i > 0 && e.ID <= evs[i-1].ID {
+				t.Fatalf("event ids out of their order: %d after %d", e.ID, evs[i-1].ID)
+			}
+			got, err := s.FindEvents(ctx, shelter.EventFilter{After: e.ID - 1, Limit: 1})
+			if err != nil || len(got) != 1 || got[0].ID != e.ID || got[0].Type != e.Type {
+				t.Fatalf("event %d (%s) reads back as %+v %v", e.ID, e.Type, got, err)
+			}
+		}
+		// A create queues its two jobs in one INSERT: each enqueued event
+		// names its own kind's job.
+		p, err := s.CreatePet(ctx, origin, fields("Rex", shelter.SpeciesDog, 3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pevs, err := s.FindEvents(ctx, shelter.EventFilter{PetID: p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]string{}
+		for _, e := range pevs {
+			var d struct {
+				JobID int64 `json:"jobId"`
+			}
+			if json.Unmarshal(e.Data, &d) != nil || d.JobID == 0 {
+				continue
+			}
+			j, err := s.FindJobByID(ctx, d.JobID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kinds[e.Type] = j.Kind
+		}
+		want := map[string]string{
+			shelter.EventType(origin.Namespace, shelter.EventFeedingReminderEnqueued):   shelter.JobFeedingReminder,
+			shelter.EventType(origin.Namespace, shelter.EventProfileEnrichmentEnqueued): shelter.JobEnrichProfile,
+		}
+		for typ, kind := range want {
+			if kinds[typ] != kind {
+				t.Fatalf("round %d: %s names a job of kind %q, want %q (all: %v)", round, typ, kinds[typ], kind, kinds)
+			}
+		}
 	}
 }

@@ -349,6 +349,50 @@ func (tx *txn) insertPrepared(ctx context.Context, query string, args ...any) (i
 	return res.LastInsertId()
 }
 
+// insertRowsPrepared runs one of the hot INSERTs of n rows (rowsSQL) and
+// returns the rows' ids in the order of their values. On SQLite the rows
+// take consecutive ids (the writer holds the database, and no trigger
+// adds rows to the tables written this way), so the last one gives the
+// others. On PostgreSQL the ids come back with RETURNING, in no
+// promised order: each row's id is taken from the sequence as the row is
+// inserted, in the order of the VALUES list, so sorted they are the rows'.
+func (tx *txn) insertRowsPrepared(ctx context.Context, n int, query string, args ...any) ([]int64, error) {
+	ids := make([]int64, n)
+	if !tx.s.Postgres() {
+		last, err := tx.insertPrepared(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		for i := range ids {
+			ids[i] = last - int64(n-1-i)
+		}
+		return ids, nil
+	}
+	rows, err := tx.queryPrepared(ctx, query+returningID, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		if i == n {
+			return nil, fmt.Errorf("insert: more than the %d rows inserted came back", n)
+		}
+		if err := rows.Scan(&ids[i]); err != nil {
+			return nil, err
+		}
+		i++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if i != n {
+		return nil, fmt.Errorf("insert: %d of the %d rows inserted came back", i, n)
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
 // rowsSQL returns, at index n (1..most), insert with n rows of values:
 // insert ends with the first row's values.
 func rowsSQL(insert, values string, most int) []string {
