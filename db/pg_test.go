@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"testing"
@@ -96,5 +97,27 @@ func TestPostgresMigrateConcurrently(t *testing.T) {
 	}
 	if err := d.ProbeWrite(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Our connections end a transaction left idle for IdleTxTimeout, unless
+// DATABASE_URL says otherwise.
+func TestPostgresIdleTransactionTimeout(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("PostgreSQL run only (PETSTORE_TEST_ENGINE=postgres; make test runs it)")
+	}
+	u := pgtest.NewDatabase(t, "")
+	for _, c := range []struct{ url, want string }{{u, "30s"}, {u + "&idle_in_transaction_session_timeout=10000", "10s"}} {
+		d, err := OpenPostgres(context.Background(), c.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, pool := range map[string]*sql.DB{"write": d.Write, "read": d.Read} {
+			var got string
+			if err := pool.QueryRow(`SHOW idle_in_transaction_session_timeout`).Scan(&got); err != nil || got != c.want {
+				t.Errorf("%s connection of %s: %q %v, want %q", name, c.url, got, err, c.want)
+			}
+		}
+		d.Close()
 	}
 }

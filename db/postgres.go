@@ -52,6 +52,16 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
+	// A server's write transaction holds the servers' write lock (see the
+	// store's begin) and never waits on anything outside the database.
+	// One that stops in the middle (the server frozen, its machine gone
+	// without closing the connection) is ended by PostgreSQL after this
+	// long, so that the other servers write again: its work is undone,
+	// and its callers were never told it was done. DATABASE_URL may set
+	// another value (…&idle_in_transaction_session_timeout=10000).
+	if _, ok := cfg.RuntimeParams[idleTxTimeoutParam]; !ok {
+		cfg.RuntimeParams[idleTxTimeoutParam] = strconv.Itoa(int(IdleTxTimeout.Milliseconds()))
+	}
 	open := func() *sql.DB { return sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)}) }
 	w := open()
 	w.SetMaxOpenConns(1)
@@ -75,6 +85,12 @@ func OpenPostgres(ctx context.Context, url string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	return &DB{Write: w, Read: r, Engine: Postgres, URL: url, Sync: SyncFull}, nil
 }
+
+// IdleTxTimeout is how long PostgreSQL lets a transaction of ours sit
+// idle before it ends it (see OpenPostgres).
+const IdleTxTimeout = 30 * time.Second
+
+const idleTxTimeoutParam = "idle_in_transaction_session_timeout"
 
 // pgOpenErr names the database (host and name, never the password).
 func pgOpenErr(cfg *pgx.ConnConfig, err error) error {

@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/petstore/petstore/internal/pgtest"
 	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/internal/store/storetest"
@@ -268,5 +272,71 @@ func TestEventsOfOneInsertGetTheirOwnIDs(t *testing.T) {
 				t.Fatalf("round %d: %s names a job of kind %q, want %q (all: %v)", round, typ, kinds[typ], kind, kinds)
 			}
 		}
+	}
+}
+
+// A server stopped in the middle of a write transaction (frozen, or its
+// machine gone without closing the connection) holds the servers' write
+// lock: PostgreSQL ends that transaction once it has sat idle for
+// idle_in_transaction_session_timeout (30 s unless DATABASE_URL says
+// otherwise; half a second here), the other server writes again, the
+// stopped one's work is undone and it writes again once it wakes.
+func TestAStalledServerDoesNotBlockTheOthers(t *testing.T) {
+	if !storetest.Postgres() {
+		t.Skip("PostgreSQL run only: on SQLite one server owns the database file (make test runs this on PostgreSQL)")
+	}
+	ctx := context.Background()
+	u, err := url.Parse(pgtest.NewDatabase(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("idle_in_transaction_session_timeout", "500")
+	u.RawQuery = q.Encode()
+	open := func() *store.Store {
+		s, err := store.Open(ctx, u.String(), store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := open(), open()
+
+	inside := make(chan struct{})
+	stalled := make(chan error, 1)
+	go func() {
+		stalled <- a.InTx(ctx, func(tx *store.Tx) error {
+			if err := a.InsertEventsTx(ctx, tx, &shelter.Event{Namespace: "api", Type: "api.test.stalled", Actor: "test"}); err != nil {
+				return err
+			}
+			close(inside)
+			time.Sleep(3 * time.Second) // the server freezes, its transaction open
+			return nil
+		})
+	}()
+	<-inside
+	if _, err := b.CreatePet(ctx, origin, fields("Rex", shelter.SpeciesDog, 3)); err != nil {
+		t.Fatalf("the other server's write: %v", err)
+	}
+	select {
+	case err := <-stalled:
+		t.Fatalf("the stalled server's transaction ended (%v) before the other server could write", err)
+	default: // b wrote while a was still frozen
+	}
+	if err := <-stalled; err == nil {
+		t.Fatal("the stalled transaction was reported committed, though PostgreSQL ended it")
+	}
+	evs, err := b.FindEvents(ctx, shelter.EventFilter{Limit: shelter.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evs {
+		if e.Type == "api.test.stalled" {
+			t.Fatal("the stalled transaction's event is in the log")
+		}
+	}
+	if _, err := a.CreatePet(ctx, origin, fields("Tom", shelter.SpeciesCat, 2)); err != nil {
+		t.Fatalf("the stalled server writes again: %v", err)
 	}
 }
