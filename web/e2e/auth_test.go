@@ -210,6 +210,8 @@ func TestTokensPage(t *testing.T) {
 		t.Errorf("the secret is shown again")
 	}
 	s.shot("list")
+	s.must(row.GetByTestId("revoke-open").Click())
+	s.must(expect.Locator(row.GetByTestId("revoke")).ToContainText("Revoke intake-script"))
 	s.must(row.GetByTestId("revoke").Click())
 	s.must(expect.Locator(s.id("notice")).ToContainText("Token revoked"))
 	s.must(expect.Locator(row.GetByTestId("token-state")).ToContainText("Revoked"))
