@@ -10,10 +10,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/petstore/petstore/internal/shelter"
 	"github.com/petstore/petstore/internal/store"
 	"github.com/petstore/petstore/internal/store/storetest"
 )
@@ -242,5 +244,36 @@ func TestStorageFullAnswers503(t *testing.T) {
 	a.Create(t, "js", "After", "dog", 1)
 	for _, id := range acked {
 		a.Get(t, "js", id)
+	}
+}
+
+// Every free-text field refuses control characters (NUL, ANSI escapes),
+// as names and notes do: they would reach the CSV export, the log and a
+// terminal as they were sent.
+func TestEveryTextFieldRefusesControlCharacters(t *testing.T) {
+	a := newAPI(t, store.Options{})
+	p := a.Create(t, "api", "Rex", shelter.SpeciesDog, 3)
+	quarantine(t, a.Store, "api", p.ID)
+	for _, c := range []struct {
+		name, method, path, body, field string
+	}{
+		{"breed", "PUT", "/api/pets/" + p.ID, `{"breed": "a\u0007b"}`, "breed"},
+		{"color", "PUT", "/api/pets/" + p.ID, `{"color": "x\u0000y"}`, "color"},
+		{"location", "PUT", "/api/pets/" + p.ID, `{"location": "\u001b[2J"}`, "location"},
+		{"status note", "PUT", "/api/pets/" + p.ID, `{"status": "ill", "note": "a\u0000b"}`, "note"},
+		{"adopter", "PUT", "/api/pets/" + p.ID, `{"status": "pending", "adopter": {"name": "Ada\u001b[31m"}}`, "adopter.name"},
+		{"feeding note", "POST", "/api/pets/" + p.ID + "/feedings", `{"note": "a\u0000b"}`, "note"},
+		{"delete reason", "DELETE", "/api/pets/" + p.ID, `{"reason": "dup\u0000"}`, "reason"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := a.Do(t, c.method, c.path, c.body)
+			if e := r.Err(t); r.Status != 400 || !slices.Contains(e.fields(), c.field) || !strings.Contains(string(r.Body), shelter.TextControl) {
+				t.Fatalf("%s %s %s: %d %s, want 400 naming %s", c.method, c.path, c.body, r.Status, r.Body, c.field)
+			}
+		})
+	}
+	got := a.Get(t, "api", p.ID)
+	if got.Status != shelter.StatusInQuarantine || got.Breed != "" || got.Location != "" || got.Deleted() {
+		t.Fatalf("a refused write changed the pet: %+v", got)
 	}
 }

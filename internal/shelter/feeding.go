@@ -71,6 +71,8 @@ func (r *FeedingRequest) Validate(now int64) error {
 	}
 	if utf8.RuneCountInString(r.Note) > MaxNoteLen || !utf8.ValidString(r.Note) {
 		fe = append(fe, FieldError{"note", "must be text of at most 2000 characters"})
+	} else if msg := TextProblem(r.Note, true); msg != "" {
+		fe = append(fe, FieldError{"note", msg})
 	}
 	if len(fe) > 0 {
 		return &Error{Code: EINVALID, Message: "Invalid feeding", Fields: fe}
@@ -118,6 +120,8 @@ func (a Adopter) Validate() []FieldError {
 		fe = append(fe, FieldError{"adopter.name", "is required"})
 	} else if utf8.RuneCountInString(a.Name) > MaxNameLen || !utf8.ValidString(a.Name) {
 		fe = append(fe, FieldError{"adopter.name", "must be text of at most 100 characters"})
+	} else if msg := TextProblem(a.Name, false); msg != "" {
+		fe = append(fe, FieldError{"adopter.name", msg})
 	}
 	if a.Email != "" {
 		addr, err := mail.ParseAddress(a.Email)
@@ -169,6 +173,8 @@ func (u *PetUpdate) Validate() error {
 		fe = append(fe, FieldError{"note", "goes with a status: send it with \"status\""})
 	} else if utf8.RuneCountInString(u.Note) > MaxNoteLen || !utf8.ValidString(u.Note) {
 		fe = append(fe, FieldError{"note", "must be text of at most 2000 characters"})
+	} else if msg := TextProblem(u.Note, true); msg != "" {
+		fe = append(fe, FieldError{"note", msg})
 	}
 	if u.Adopter != nil {
 		u.Adopter.Normalize()

@@ -88,6 +88,8 @@ func (f InquiryFields) Validate() error {
 	}
 	if utf8.RuneCountInString(f.Message) > MaxInquiryMessageLen || !utf8.ValidString(f.Message) {
 		fe = append(fe, FieldError{"message", "must be text of at most 2000 characters"})
+	} else if msg := TextProblem(f.Message, true); msg != "" {
+		fe = append(fe, FieldError{"message", msg})
 	}
 	if len(fe) > 0 {
 		return &Error{Code: EINVALID, Message: "Please check the form", Fields: fe}

@@ -150,6 +150,10 @@ func (f IntakeFields) Problems() []FieldError {
 	}{{"breed", f.Breed}, {"color", f.Color}} {
 		if t.v != nil && (utf8.RuneCountInString(*t.v) > MaxIntakeTextLen || !utf8.ValidString(*t.v)) {
 			fe = append(fe, FieldError{t.name, IntakeTextMessage})
+		} else if t.v != nil {
+			if msg := TextProblem(*t.v, false); msg != "" {
+				fe = append(fe, FieldError{t.name, msg})
+			}
 		}
 	}
 	if f.Microchip != nil && *f.Microchip != "" && !ValidMicrochip(*f.Microchip) {
@@ -157,6 +161,10 @@ func (f IntakeFields) Problems() []FieldError {
 	}
 	if f.Location != nil && (utf8.RuneCountInString(*f.Location) > MaxIntakeTextLen || !utf8.ValidString(*f.Location)) {
 		fe = append(fe, FieldError{"location", IntakeTextMessage})
+	} else if f.Location != nil {
+		if msg := TextProblem(*f.Location, false); msg != "" {
+			fe = append(fe, FieldError{"location", msg})
+		}
 	}
 	if f.IntakeType != nil && *f.IntakeType != "" && !f.IntakeType.Valid() {
 		fe = append(fe, FieldError{"intakeType", IntakeTypeMessage})

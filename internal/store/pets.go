@@ -716,6 +716,8 @@ func (s *Store) DeletePetWith(ctx context.Context, o shelter.Origin, id string, 
 	del.Reason = strings.TrimSpace(del.Reason)
 	if utf8.RuneCountInString(del.Reason) > shelter.MaxNoteLen || !utf8.ValidString(del.Reason) {
 		return nil, shelter.InvalidPayload(shelter.FieldError{Field: "reason", Message: "must be text of at most 2000 characters"})
+	} else if msg := shelter.TextProblem(del.Reason, true); msg != "" {
+		return nil, shelter.InvalidPayload(shelter.FieldError{Field: "reason", Message: msg})
 	}
 	var p *shelter.Pet
 	err := s.inTx(ctx, func(tx *txn) error {

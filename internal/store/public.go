@@ -295,6 +295,9 @@ func (s *Store) CloseInquiry(ctx context.Context, o shelter.Origin, id, reason s
 	if reason == "" || len([]rune(reason)) > shelter.MaxCloseReasonLen {
 		return nil, &shelter.Error{Code: shelter.EINVALID, Message: "Invalid payload: {reason}",
 			Fields: []shelter.FieldError{{Field: "reason", Message: "must be 1 to 500 characters"}}}
+	} else if msg := shelter.TextProblem(reason, true); msg != "" {
+		return nil, &shelter.Error{Code: shelter.EINVALID, Message: "Invalid payload: {reason}",
+			Fields: []shelter.FieldError{{Field: "reason", Message: msg}}}
 	}
 	var in *shelter.Inquiry
 	err := s.inTx(ctx, func(tx *txn) error {
