@@ -119,8 +119,11 @@ func TestIfMatch(t *testing.T) {
 			t.Fatalf("If-Match %q: %d %s", tag, r.Status, r.Body)
 		}
 	}
-	if r := put(`"abc"`, `{"notes":"x"}`); r.Status != 412 {
-		t.Fatalf("If-Match naming no version: %d", r.Status)
+	for _, tag := range []string{`"abc"`, `2`, `""`} {
+		// No version matches it (RFC 9110: 412), and the message says what to send.
+		if r := put(tag, `{"notes":"x"}`); r.Status != 412 || !strings.Contains(string(r.Body), "If-Match names no version") {
+			t.Fatalf("If-Match %s naming no version: %d %s", tag, r.Status, r.Body)
+		}
 	}
 	// DELETE honours If-Match too, and keeps a reason.
 	cur := a.Get(t, "api", p.ID)
@@ -208,5 +211,45 @@ func TestTransitionRecords(t *testing.T) {
 	}
 	if r := a.Do(t, "GET", "/api/today", nil); r.Status != 200 {
 		t.Fatal(r.Status)
+	}
+}
+
+// A status request for the status a pet already has, sent with fields:
+// the fields are written, and the answer says so instead of "nothing
+// changed".
+func TestSameStatusWithFieldsSaysWhatWasSaved(t *testing.T) {
+	a := newAPI(t, store.Options{})
+	p := a.Create(t, "api", "Rex", shelter.SpeciesDog, 3)
+	quarantine(t, a.Store, "api", p.ID)
+	r := a.Do(t, "PUT", "/api/pets/"+p.ID, `{"status": "in_quarantine", "notes": "Loves tennis balls"}`)
+	var sc struct {
+		Message  string `json:"message"`
+		Accepted bool   `json:"accepted"`
+	}
+	r.JSON(t, &sc)
+	if r.Status != 202 || !sc.Accepted || sc.Message != "Pet is already in_quarantine: the other changes were saved" {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	if got := a.Get(t, "api", p.ID); got.Notes != "Loves tennis balls" {
+		t.Fatalf("notes %q", got.Notes)
+	}
+	// Without fields it still changes nothing.
+	r = a.Do(t, "PUT", "/api/pets/"+p.ID, `{"status": "in_quarantine"}`)
+	if r.JSON(t, &sc); sc.Message != "Pet is already in_quarantine: nothing changed" {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+}
+
+// A feeding from before the pet arrived is refused and records nothing.
+func TestFeedingBeforeArrivalIsRefused(t *testing.T) {
+	a := newAPI(t, store.Options{})
+	p := a.Create(t, "api", "Rex", shelter.SpeciesDog, 3)
+	quarantine(t, a.Store, "api", p.ID)
+	r := a.Do(t, "POST", "/api/pets/"+p.ID+"/feedings", `{"fedAt": 1}`)
+	if r.Status != 409 || !strings.Contains(string(r.Body), "Rex arrived on") {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	if got := a.Get(t, "api", p.ID); got.LastFedAt != 0 {
+		t.Fatalf("lastFedAt %d after a refused feeding", got.LastFedAt)
 	}
 }

@@ -46,7 +46,13 @@ func (s *Server) handlePetUpdate(ns string) echo.HandlerFunc {
 		if d == nil {
 			return petJSON(c, http.StatusOK, p)
 		}
-		return c.JSON(http.StatusAccepted, newStatusChange(p.ID, *d))
+		sc := newStatusChange(p.ID, *d)
+		if !d.Rejected && len(d.Steps) == 0 && !in.Fields.Empty() {
+			// The status was already the one asked for, but the fields
+			// sent with it were written.
+			sc.Message = fmt.Sprintf("Pet is already %s: the other changes were saved", d.Previous)
+		}
+		return c.JSON(http.StatusAccepted, sc)
 	}
 }
 

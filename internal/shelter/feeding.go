@@ -203,6 +203,9 @@ const EPRECONDITION = "precondition_failed"
 // ErrStale is the error of a change made against version had of pet id,
 // which now has version now.
 func ErrStale(id string, had, now int64) *Error {
+	if had < 0 { // an If-Match that names no version (see the web layer's ifMatch)
+		return Errorf(EPRECONDITION, "Pet %s: If-Match names no version of it; send its ETag as it came, one version in quotes (now \"%d\")", id, now)
+	}
 	return Errorf(EPRECONDITION, "Pet %s has changed: version %d is current, the request was made against %d", id, now, had)
 }
 
