@@ -163,11 +163,30 @@ const BackupPrefix = "petstore-"
 
 // BackupName is the file name of a scheduled backup made at t.
 func BackupName(t time.Time) string {
-	return BackupPrefix + t.UTC().Format("20060102T150405.000Z") + ".db"
+	return BackupPrefix + t.UTC().Format(backupTimeLayout) + ".db"
+}
+
+const backupTimeLayout = "20060102T150405.000Z"
+
+// isBackupName reports whether name is one BackupName makes.
+func isBackupName(name string) bool {
+	stamp, ok := strings.CutPrefix(name, BackupPrefix)
+	if !ok {
+		return false
+	}
+	stamp, ok = strings.CutSuffix(stamp, ".db")
+	if !ok || len(stamp) != len(backupTimeLayout) {
+		return false
+	}
+	_, err := time.Parse(backupTimeLayout, stamp)
+	return err == nil
 }
 
 // PruneBackups deletes the oldest scheduled backups in dir beyond the keep
-// newest, and returns the names it deleted. Other files are left alone.
+// newest, and returns the names it deleted. Other files are left alone and
+// not counted: only a name BackupName makes (the prefix, a time, .db) is a
+// scheduled backup, so a copy someone named petstore-before-upgrade.db is
+// neither deleted nor kept in a scheduled one's place.
 func PruneBackups(dir string, keep int) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -175,7 +194,7 @@ func PruneBackups(dir string, keep int) ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if n := e.Name(); e.Type().IsRegular() && strings.HasPrefix(n, BackupPrefix) && strings.HasSuffix(n, ".db") {
+		if n := e.Name(); e.Type().IsRegular() && isBackupName(n) {
 			names = append(names, n)
 		}
 	}

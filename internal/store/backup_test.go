@@ -118,13 +118,25 @@ func TestPruneBackups(t *testing.T) {
 		names = append(names, n)
 		os.WriteFile(filepath.Join(dir, n), nil, 0o600)
 	}
-	os.WriteFile(filepath.Join(dir, "manual.db"), nil, 0o600)
+	// Copies made by hand, some named like the scheduled ones (the
+	// README's own example is petstore-manual.db): never deleted, and
+	// never counted among the kept, which would push the scheduled ones
+	// out (they sort before letters).
+	manual := []string{"manual.db", "petstore-manual.db", "petstore-before-upgrade.db", "petstore-2026.db", store.BackupPrefix + "20260101T030000.000Z-copy.db"}
+	for _, n := range manual {
+		os.WriteFile(filepath.Join(dir, n), nil, 0o600)
+	}
 	deleted, err := store.PruneBackups(dir, 7)
 	if err != nil || !slices.Equal(deleted, names[:3]) {
 		t.Fatalf("deleted %q: %v", deleted, err)
 	}
 	left, _ := os.ReadDir(dir)
-	if len(left) != 8 {
-		t.Errorf("%d files left, want the 7 newest and manual.db", len(left))
+	if len(left) != 7+len(manual) {
+		t.Errorf("%d files left, want the 7 newest and the %d made by hand", len(left), len(manual))
+	}
+	for _, n := range manual {
+		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+			t.Errorf("%s: %v", n, err)
+		}
 	}
 }
