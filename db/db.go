@@ -337,10 +337,37 @@ func Migrate(ctx context.Context, w *sql.DB) error {
 	if err != nil {
 		return err
 	}
+	if err := refuseNewer(ctx, w, ms); err != nil {
+		return err
+	}
 	for _, m := range ms {
 		if err := apply(ctx, w, m); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// ErrNewerSchema is the error of opening a database that a newer Petstore
+// has migrated: this build does not know its tables as they are now, and
+// writing to them could damage them.
+var ErrNewerSchema = errors.New("the database comes from a newer Petstore")
+
+// refuseNewer fails when schema_migrations holds a version newer than any
+// of ms (a rollback to an older binary after an upgrade).
+func refuseNewer(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, ms []migration) error {
+	latest := 0
+	if len(ms) > 0 {
+		latest = ms[len(ms)-1].version
+	}
+	var have int
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	if have > latest {
+		return fmt.Errorf("%w (schema version %d; this build knows %d): run that version or a newer one, or restore a backup made before the upgrade", ErrNewerSchema, have, latest)
 	}
 	return nil
 }

@@ -191,3 +191,26 @@ func TestCheckpointTruncatesWAL(t *testing.T) {
 var errNoSpace = syscall.ENOSPC
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A database a newer Petstore has migrated is refused at open (after a
+// rollback to an older binary), saying what to do; its data is untouched.
+func TestOpenRefusesANewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "n.db")
+	d, err := OpenWith(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := LatestVersion() + 1
+	if _, err := d.Write.Exec(`INSERT INTO schema_migrations (version, name) VALUES (?, 'from_the_future.sql')`, next); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	_, err = OpenWith(context.Background(), path, Options{})
+	if !errors.Is(err, ErrNewerSchema) || !strings.Contains(err.Error(), "restore a backup made before the upgrade") {
+		t.Fatalf("open: %v, want ErrNewerSchema saying what to do", err)
+	}
+	info, err := CheckFile(context.Background(), path)
+	if info.Version != next {
+		t.Fatalf("the refused database now reads as version %d (%v)", info.Version, err)
+	}
+}

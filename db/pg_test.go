@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -119,5 +120,25 @@ func TestPostgresIdleTransactionTimeout(t *testing.T) {
 			}
 		}
 		d.Close()
+	}
+}
+
+// On PostgreSQL too, a database a newer Petstore has migrated is refused.
+func TestPostgresRefusesANewerSchema(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("PostgreSQL run only (PETSTORE_TEST_ENGINE=postgres; make test runs it)")
+	}
+	u := pgtest.NewDatabase(t, "")
+	d, err := OpenPostgres(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := PostgresVersions()
+	if _, err := d.Write.Exec(`INSERT INTO schema_migrations (version, name) VALUES (?, 'from_the_future.sql')`, slices.Max(vs)+1); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	if _, err := OpenPostgres(context.Background(), u); !errors.Is(err, ErrNewerSchema) {
+		t.Fatalf("open: %v, want ErrNewerSchema", err)
 	}
 }

@@ -132,6 +132,9 @@ func MigratePostgres(ctx context.Context, w *sql.DB) error {
 	if err != nil {
 		return err
 	}
+	if err := refuseNewer(ctx, conn, ms); err != nil {
+		return err
+	}
 	for _, m := range ms {
 		if err := applyPostgres(ctx, conn, m); err != nil {
 			return err

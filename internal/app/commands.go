@@ -8,10 +8,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -27,6 +29,31 @@ import (
 	"github.com/petstore/petstore/internal/transfer"
 )
 
+// needDatabase refuses a command that reads or changes existing data when
+// DB_PATH names no file: run from another directory than the server's,
+// with no DB_PATH, it would otherwise make a new, empty database there
+// and act on that. Creating (a token, the first admin) may start one; it
+// says so on stderr, with the full path, so that a wrong directory shows.
+func needDatabase(e *env, what string, mayCreate bool) error {
+	if e.cfg.DatabaseURL != "" {
+		return nil
+	}
+	abs, err := filepath.Abs(e.cfg.DBPath)
+	if err != nil {
+		abs = e.cfg.DBPath
+	}
+	if _, err := os.Stat(e.cfg.DBPath); err == nil {
+		return nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: DB_PATH=%s: %w", what, abs, err)
+	}
+	if !mayCreate {
+		return fmt.Errorf("%s: no database at DB_PATH=%s: run this where the server runs, or set DB_PATH to its database; nothing changed", what, abs)
+	}
+	fmt.Fprintf(e.stderr, "petstore: no database at %s yet: creating it (set DB_PATH if the server's is elsewhere)\n", abs)
+	return nil
+}
+
 // runToken is `petstore token create|list|revoke`.
 func runToken(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || (args[0] != "create" && args[0] != "list" && args[0] != "revoke") {
@@ -34,6 +61,9 @@ func runToken(ctx context.Context, e *env, args []string) error {
 			return usageErrorf(auth.TokenUsage, "token: a subcommand is required")
 		}
 		return usageErrorf(auth.TokenUsage, "token: unknown subcommand %q", args[0])
+	}
+	if err := needDatabase(e, "token "+args[0], args[0] == "create"); err != nil {
+		return err
 	}
 	st, err := openStore(ctx, e.cfg, e.log, false, nil)
 	if err != nil {
@@ -47,6 +77,9 @@ func runToken(ctx context.Context, e *env, args []string) error {
 func runReap(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
 		return usageErrorf(reapUsage, "reap takes no arguments (got %q)", args[0])
+	}
+	if err := needDatabase(e, "reap", false); err != nil {
+		return err
 	}
 	st, err := openStore(ctx, e.cfg, e.log, false, nil)
 	if err != nil {
@@ -93,6 +126,9 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 	}
 	if strings.TrimSpace(*email) == "" {
 		return usageErrorf(adminUsage, "admin %s: --email is required", sub)
+	}
+	if err := needDatabase(e, "admin "+sub, sub == "create"); err != nil {
+		return err
 	}
 	st, err := openStore(ctx, e.cfg, e.log, false, nil)
 	if err != nil {
@@ -251,7 +287,11 @@ func runRestore(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("restore: the restored database does not open: %w", err)
 	}
 	st.Close()
-	fmt.Fprintf(e.stdout, "✅ Restored %s into %s (%d pets, %s).\n", args[0], info.Path, info.Pets, bytesText(info.Size))
+	into := info.Path
+	if abs, err := filepath.Abs(into); err == nil {
+		into = abs // the full path: a restore run from the wrong directory shows where it went
+	}
+	fmt.Fprintf(e.stdout, "✅ Restored %s into %s (%d pets, %s).\n", args[0], into, info.Pets, bytesText(info.Size))
 	if kept != "" {
 		fmt.Fprintf(e.stdout, "   The database it replaced is kept as %s (delete it once all is well).\n", kept)
 	}
