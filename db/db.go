@@ -192,6 +192,11 @@ func open(ctx context.Context, path string, o Options) (*DB, error) {
 // openErr names the database and, for a storage fault, its cause.
 func openErr(path string, err error) error {
 	if f := FaultOf(err); f != nil {
+		if f.Kind == FaultCantOpen || f.Kind == FaultReadOnly {
+			if hint := accessHint(path); hint != "" {
+				return fmt.Errorf("database %s: %s: %s: %w", path, f.Message, hint, err)
+			}
+		}
 		return fmt.Errorf("database %s: %s: %w", path, f.Message, err)
 	}
 	return fmt.Errorf("open database %s: %w", path, err)

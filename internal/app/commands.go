@@ -240,7 +240,7 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 		return usageErrorf(backupUsage, "backup: one FILE is required")
 	}
 	if e.cfg.DatabaseURL != "" {
-		return fmt.Errorf("backup: %w", store.ErrPostgresBackup)
+		return fmt.Errorf("backup: %s", clearMessage(store.ErrPostgresBackup))
 	}
 	if _, err := os.Stat(e.cfg.DBPath); err != nil {
 		return fmt.Errorf("backup: no database at DB_PATH=%s: %w", e.cfg.DBPath, err)
@@ -267,7 +267,7 @@ func runRestore(ctx context.Context, e *env, args []string) error {
 		return usageErrorf(restoreUsage, "restore: one FILE is required")
 	}
 	if e.cfg.DatabaseURL != "" {
-		return fmt.Errorf("restore: %w", store.ErrPostgresBackup)
+		return fmt.Errorf("restore: %s", clearMessage(store.ErrPostgresBackup))
 	}
 	unlock, err := store.LockDB(e.cfg.DBPath)
 	if errors.Is(err, store.ErrLocked) {

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/petstore/petstore/internal/testapp"
@@ -61,5 +62,40 @@ func TestCommandsInTheWrongDirectory(t *testing.T) {
 	out, err = run("restore", backup)
 	if err != nil || !strings.Contains(out, "into "+filepath.Join(dir, ".data", "petstore.db")+" (") {
 		t.Fatalf("restore: %v %q, want the full path it restored into", err, out)
+	}
+}
+
+// A database the service's user may not write (restored as root, say)
+// is refused with who owns it and who runs, not only SQLite's "unable to
+// open database file". Needs root, to run the binary as another user.
+func TestOpenNamesTheOwnerOfAnUnwritableDatabase(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, to run the binary as another user")
+	}
+	dir := t.TempDir()
+	for d := dir; d != filepath.Dir(d) && strings.HasPrefix(d, os.TempDir()); d = filepath.Dir(d) {
+		os.Chmod(d, 0o755) // the other user must reach the files
+	}
+	bin := filepath.Join(dir, "petstore")
+	raw, err := os.ReadFile(testapp.Binary(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, raw, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dbPath := filepath.Join(dir, "petstore.db")
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "DB_PATH=" + dbPath}
+	create := exec.Command(bin, "token", "create", "--name", "root", "--role", "admin")
+	create.Dir, create.Env = dir, env
+	if out, err := create.CombinedOutput(); err != nil { // as root: the file is root's, 0600
+		t.Fatalf("token create: %v %s", err, out)
+	}
+	list := exec.Command(bin, "token", "list")
+	list.Dir, list.Env = dir, env
+	list.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := list.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), dbPath+" cannot be written by this process (uid 65534): it belongs to uid 0, mode 0600") {
+		t.Fatalf("token list as another user: %v %q", err, out)
 	}
 }
