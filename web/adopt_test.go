@@ -230,6 +230,9 @@ func TestInquiryAPI(t *testing.T) {
 		want               int
 	}{
 		{"GET", "/api/inquiries?state=maybe", "", 400},
+		{"GET", "/api/inquiries?status=closed", "", 400}, // a typo for state: not ignored
+		{"GET", "/api/inquiries?petId=abc", "", 400},
+		{"POST", "/api/inquiries/" + in.ID + "/close", `{"reason":"no\u0000"}`, 400},
 		{"POST", "/api/inquiries/" + in.ID + "/close", `{}`, 400},
 		{"POST", "/api/inquiries/" + in.ID + "/close", `{"reason":"","x":1}`, 400},
 		{"POST", "/api/inquiries/999/close", `{"reason":"gone"}`, 404},

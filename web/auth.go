@@ -229,11 +229,17 @@ func knownOrNil(p *shelter.Principal, err error) (*shelter.Principal, error) {
 }
 
 // wantsAPIAnswer reports whether an unauthenticated request gets a 401
-// (the JSON API and the live streams) rather than the sign-in page.
+// rather than the sign-in page: the JSON API, the live streams, any
+// request that sent credentials of its own (a script's token that no
+// longer works), and a photo's file asked for by anything but a browser
+// opening it as a page (an <img>, a script: not a page to sign in from).
 func wantsAPIAnswer(c echo.Context) bool {
 	r := c.Request()
+	accept := r.Header.Get(echo.HeaderAccept)
 	return isAPIPath(r.URL.Path) || strings.HasPrefix(r.URL.Path, "/api/") ||
-		strings.Contains(r.Header.Get(echo.HeaderAccept), "text/event-stream")
+		r.Header.Get(echo.HeaderAuthorization) != "" ||
+		strings.HasPrefix(r.URL.Path, "/photos/") && !strings.Contains(accept, "text/html") ||
+		strings.Contains(accept, "text/event-stream")
 }
 
 // unauthenticated answers a request without valid credentials: 401 JSON

@@ -277,3 +277,20 @@ func TestEveryTextFieldRefusesControlCharacters(t *testing.T) {
 		t.Fatalf("a refused write changed the pet: %+v", got)
 	}
 }
+
+// Every list and read of the API refuses a query parameter it does not
+// know (a typo such as ?status= for ?state= would otherwise answer with
+// everything), as the pet, event and job lists already did.
+func TestUnknownQueryParametersAreRefused(t *testing.T) {
+	a := newAPI(t, store.Options{})
+	p := a.Create(t, "api", "Rex", shelter.SpeciesDog, 3)
+	for _, path := range []string{"/api/pets/" + p.ID + "/feedings?lmit=5", "/api/pets/" + p.ID + "/photos?primary=1", "/api/today?day=2"} {
+		r := a.Do(t, "GET", path, nil)
+		if e := r.Err(t); r.Status != 400 || len(e.Errors) != 1 {
+			t.Errorf("GET %s: %d %s, want 400 naming the parameter", path, r.Status, r.Body)
+		}
+	}
+	if r := a.Do(t, "GET", "/api/pets/"+p.ID+"/feedings?limit=5", nil); r.Status != 200 {
+		t.Errorf("a known parameter: %d %s", r.Status, r.Body)
+	}
+}

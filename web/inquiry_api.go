@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,11 +24,17 @@ func (s *Server) handleInquiryList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q := c.QueryParams()
+	q, err := apiQuery(c, "state", "petId", "limit")
+	if err != nil {
+		return err
+	}
 	f := shelter.InquiryFilter{State: shelter.InquiryState(q.Get("state")), PetID: q.Get("petId")}
 	var fe []shelter.FieldError
 	if f.State != "" && f.State != shelter.InquiryOpen && f.State != shelter.InquiryClosed {
 		fe = append(fe, shelter.FieldError{Field: "state", Message: "must be open or closed"})
+	}
+	if n, err := strconv.ParseInt(f.PetID, 10, 64); f.PetID != "" && (err != nil || n <= 0) {
+		fe = append(fe, shelter.FieldError{Field: "petId", Message: "must be a pet's id (a whole number)"})
 	}
 	limit, ferr := queryLimit(q)
 	if ferr != nil {

@@ -83,7 +83,11 @@ func (s *Server) handlePetFeedingCreate(ns string) echo.HandlerFunc {
 // handlePetFeedingList answers GET /{ns}/pets/:id/feedings: the pet's
 // feedings, newest first.
 func (s *Server) handlePetFeedingList(c echo.Context) error {
-	limit, ferr := queryLimit(c.QueryParams())
+	q, err := apiQuery(c, "limit")
+	if err != nil {
+		return err
+	}
+	limit, ferr := queryLimit(q)
 	if ferr != nil {
 		return &shelter.Error{Code: shelter.EINVALID, Message: InvalidQueryMessage, Fields: []shelter.FieldError{*ferr}}
 	}
@@ -96,6 +100,9 @@ func (s *Server) handlePetFeedingList(c echo.Context) error {
 
 // handleToday answers GET /api/today: the Today page's lists as JSON.
 func (s *Server) handleToday(c echo.Context) error {
+	if _, err := apiQuery(c); err != nil {
+		return err
+	}
 	t, err := s.feedings.FindToday(c.Request().Context())
 	if err != nil {
 		return err

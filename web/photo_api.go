@@ -76,6 +76,9 @@ func (s *Server) handlePhotoList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if _, err := apiQuery(c); err != nil {
+		return err
+	}
 	list, err := ps.FindPhotos(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err

@@ -87,8 +87,17 @@ func TestPhotoRoutes(t *testing.T) {
 			t.Errorf("GET %s: %d, want 404", u, res.StatusCode)
 		}
 	}
-	if res, _ := noRedirects.Do(mustReq(t, "GET", a.URL+first.ThumbURL)); res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
-		t.Errorf("photo without credentials: %d, want the sign-in page", res.StatusCode)
+	// Opened as a page, a photo sends to the sign-in page; asked for by
+	// an <img> or a script, it is 401.
+	page := mustReq(t, "GET", a.URL+first.ThumbURL)
+	page.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+	if res, _ := noRedirects.Do(page); res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+		t.Errorf("photo opened as a page without credentials: %d, want the sign-in page", res.StatusCode)
+	}
+	img := mustReq(t, "GET", a.URL+first.ThumbURL)
+	img.Header.Set("Accept", "image/avif,image/webp,*/*")
+	if res, _ := noRedirects.Do(img); res.StatusCode != 401 {
+		t.Errorf("photo for an <img> without credentials: %d, want 401", res.StatusCode)
 	}
 
 	jpg := phototest.JPEG(phototest.Quadrants(64, 64))
