@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -251,5 +252,10 @@ func TestFeedingBeforeArrivalIsRefused(t *testing.T) {
 	}
 	if got := a.Get(t, "api", p.ID); got.LastFedAt != 0 {
 		t.Fatalf("lastFedAt %d after a refused feeding", got.LastFedAt)
+	}
+	// Fed before staff entered it (the night shift): recorded.
+	earlier := p.CreatedAt - 90*60*1000
+	if r := a.Do(t, "POST", "/api/pets/"+p.ID+"/feedings", fmt.Sprintf(`{"fedAt": %d}`, earlier)); r.Status != 201 {
+		t.Fatalf("a feeding 90 minutes before the record: %d %s", r.Status, r.Body)
 	}
 }

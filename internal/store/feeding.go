@@ -132,12 +132,17 @@ func (s *Store) setFeeding(p *shelter.Pet, notes string, nextFeedingAt int64) {
 	p.UpdatedAt = max(s.nowMillis(), p.UpdatedAt)
 }
 
+// feedingBeforeArrival is how long before a pet's record was made a
+// feeding may be: it may have been fed before staff entered it (by a
+// finder, or on the night shift), but not in 1970.
+const feedingBeforeArrival = 7 * 24 * time.Hour
+
 // RecordFeedings records one feeding of each pet, in one transaction: each
 // fed pet gets its feeding row, lastFedAt, nextFeedingAt = lastFedAt +
 // interval, a new version and one {ns}.pet.fed event. Pets not in the
 // shelter's care, and unknown ones, are refused and left alone, as is a
-// feeding from before the pet arrived. A feeding older than the pet's last
-// one is recorded but moves nothing.
+// feeding from more than feedingBeforeArrival before the pet arrived. A
+// feeding older than the pet's last one is recorded but moves nothing.
 func (s *Store) RecordFeedings(ctx context.Context, o shelter.Origin, petIDs []string, r shelter.FeedingRequest) (*shelter.FeedingResult, error) {
 	now := s.nowMillis()
 	if err := r.Validate(now); err != nil {
@@ -167,9 +172,10 @@ func (s *Store) RecordFeedings(ctx context.Context, o shelter.Origin, petIDs []s
 					Reason: p.Name + " is " + strings.ToLower(p.Status.Label()) + ": only pets in the shelter's care are fed"})
 				continue
 			}
-			if r.FedAt < p.CreatedAt-time.Minute.Milliseconds() { // a minute's clock skew forgiven
+			if r.FedAt < p.CreatedAt-feedingBeforeArrival.Milliseconds() {
 				res.Refused = append(res.Refused, shelter.Refusal{PetID: p.ID, Name: p.Name,
-					Reason: p.Name + " arrived on " + shelter.FromMillis(p.CreatedAt).UTC().Format("2 Jan 2006 15:04 MST") + ": a feeding before that cannot be recorded"})
+					Reason: p.Name + " arrived on " + shelter.FromMillis(p.CreatedAt).Format("2 Jan 2006 15:04 MST") +
+						": a feeding more than a week before that cannot be recorded"})
 				continue
 			}
 			f, err := s.recordFeedingTx(ctx, tx, o, p, r, now)
