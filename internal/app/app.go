@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -142,6 +143,12 @@ func (a *App) wire(ctx context.Context, build BuildInfo) error {
 	// Periodic work (schedules.go).
 	if st.Postgres() && cfg.Ops.BackupDir != "" {
 		return fmt.Errorf("BACKUP_DIR: scheduled backups are SQLite's; on PostgreSQL (DATABASE_URL) back up with pg_dump")
+	}
+	if cfg.Ops.BackupDir != "" {
+		// Found now rather than at the first backup, hours later.
+		if err := writableDir(cfg.Ops.BackupDir); err != nil {
+			return fmt.Errorf("BACKUP_DIR=%s: scheduled backups cannot be written there: %w", cfg.Ops.BackupDir, err)
+		}
 	}
 	backup := newBackup(cfg, st, a.metrics, log)
 	so := jobs.ScheduleOptions{Logger: log}
@@ -345,4 +352,18 @@ func dbName(cfg config.Config) string {
 		host = h
 	}
 	return "postgres://" + host + u.Path
+}
+
+// writableDir makes dir (0700) when missing and checks that a file can be
+// created in it.
+func writableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".petstore-check-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

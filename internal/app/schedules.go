@@ -15,7 +15,9 @@ func schedules(cfg config.Config, st *store.Store, reaper *jobs.Reaper, backup *
 	tasks := []jobs.Task{
 		reaper.Task(cfg.ReaperSchedule),                     // REAPER_SCHEDULE: purge expired deleted pets, prune sessions, sign-ins and finished jobs
 		(&jobs.FeedingSweep{Store: st, Logger: log}).Task(), // every minute: one feeding.overdue event per missed feeding
-		jobs.CheckpointTask(st),                             // every minute: the WAL's space back to the disk
+	}
+	if st == nil || !st.Postgres() { // PostgreSQL checkpoints its own WAL
+		tasks = append(tasks, jobs.CheckpointTask(st)) // every minute: SQLite's WAL's space back to the disk
 	}
 	if cfg.Ops.BackupDir != "" {
 		tasks = append(tasks, backup.Task(cfg.Ops.BackupSchedule)) // BACKUP_SCHEDULE: queue a backup job into BACKUP_DIR

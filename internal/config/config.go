@@ -100,6 +100,20 @@ func Load(envFile string) (Config, error) {
 		}
 		c.PurgeAfter = d
 	}
+	if v, ok := lookup("TZ"); ok {
+		// Go falls back to UTC, silently, on a zone it cannot load: the
+		// schedules would run at hours nobody chose.
+		name := strings.TrimPrefix(v, ":")
+		var err error
+		if strings.HasPrefix(name, "/") {
+			_, err = os.Stat(name)
+		} else if name != "" {
+			_, err = time.LoadLocation(name)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TZ=%q: unknown time zone: use a name such as Europe/Paris or UTC (the schedules run in it)", v))
+		}
+	}
 	if v, ok := lookup("LOG_FORMAT"); ok {
 		if v != "text" && v != "json" {
 			errs = append(errs, fmt.Errorf("LOG_FORMAT=%q: must be text or json", v))

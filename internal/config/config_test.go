@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones named here, wherever the test runs
 )
 
 func TestDefaults(t *testing.T) {
@@ -22,7 +23,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestInvalidValuesNameTheirVariable(t *testing.T) {
-	for name, val := range map[string]string{"PORT": "http", "DB_SYNC": "off", "PURGE_AFTER": "30 days", "LOG_FORMAT": "xml"} {
+	for name, val := range map[string]string{"PORT": "http", "DB_SYNC": "off", "PURGE_AFTER": "30 days", "LOG_FORMAT": "xml", "TZ": "Mars/Base"} {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv(name, val)
 			_, err := Load("")
@@ -95,5 +96,20 @@ func TestInvalidJobSettingsNameTheirVariable(t *testing.T) {
 				t.Fatalf("err %v, want one naming %s", err, c.name)
 			}
 		})
+	}
+}
+
+// A time zone Go can load, by name or as a file, is taken as it is.
+func TestKnownTimeZones(t *testing.T) {
+	for _, tz := range []string{"UTC", "Europe/Paris", ":Europe/Paris", "/usr/share/zoneinfo/UTC"} {
+		if tz[0] == '/' {
+			if _, err := os.Stat(tz); err != nil {
+				continue // no zoneinfo files here
+			}
+		}
+		t.Setenv("TZ", tz)
+		if _, err := Load(""); err != nil {
+			t.Errorf("TZ=%s: %v", tz, err)
+		}
 	}
 }

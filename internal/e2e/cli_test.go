@@ -1,12 +1,14 @@
 package e2e
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/petstore/petstore/internal/testapp"
 )
@@ -97,5 +99,25 @@ func TestOpenNamesTheOwnerOfAnUnwritableDatabase(t *testing.T) {
 	out, err := list.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), dbPath+" cannot be written by this process (uid 65534): it belongs to uid 0, mode 0600") {
 		t.Fatalf("token list as another user: %v %q", err, out)
+	}
+}
+
+// A BACKUP_DIR that cannot be written stops the server at start, not at
+// the first backup hours later.
+func TestServeRefusesAnUnwritableBackupDir(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a-file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a server that started would not stop
+	defer cancel()
+	cmd := exec.CommandContext(ctx, testapp.Binary(t), "serve")
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "DB_PATH=" + filepath.Join(dir, "p.db"),
+		"LISTEN_ADDR=127.0.0.1:0", "BACKUP_DIR=" + filepath.Join(file, "backups")}
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "BACKUP_DIR="+filepath.Join(file, "backups")+": scheduled backups cannot be written there") {
+		t.Fatalf("serve: %v %q", err, out)
 	}
 }
