@@ -259,3 +259,22 @@ func TestFeedingBeforeArrivalIsRefused(t *testing.T) {
 		t.Fatalf("a feeding 90 minutes before the record: %d %s", r.Status, r.Body)
 	}
 }
+
+// A create says where the pet lives and its version; a restore its version.
+func TestCreateAndRestoreAnswerTheirETag(t *testing.T) {
+	a := newAPI(t, store.Options{})
+	r := a.Do(t, "POST", "/js/pets", `{"name": "Rex", "species": "dog", "ageMonths": 3}`)
+	var p shelter.Pet
+	r.JSON(t, &p)
+	if r.Status != 201 || r.Header.Get("Location") != "/js/pets/"+p.ID || r.Header.Get("ETag") != fmt.Sprintf(`"%d"`, p.Version) {
+		t.Fatalf("create: %d Location %q ETag %q", r.Status, r.Header.Get("Location"), r.Header.Get("ETag"))
+	}
+	if d := a.Do(t, "DELETE", "/api/pets/"+p.ID, nil); d.Status != 202 {
+		t.Fatalf("delete: %d %s", d.Status, d.Body)
+	}
+	r = a.Do(t, "POST", "/api/pets/"+p.ID+"/restore", nil)
+	r.JSON(t, &p)
+	if r.Status != 200 || r.Header.Get("ETag") != fmt.Sprintf(`"%d"`, p.Version) {
+		t.Fatalf("restore: %d ETag %q", r.Status, r.Header.Get("ETag"))
+	}
+}

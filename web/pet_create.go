@@ -21,6 +21,11 @@ func (s *Server) handlePetCreate(ns string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		// Where it lives, and its version now (the background work moves
+		// it on within moments: read it again before an If-Match).
+		h := c.Response().Header()
+		h.Set(echo.HeaderLocation, "/"+ns+"/pets/"+p.ID)
+		h.Set("ETag", etag(p))
 		return petJSON(c, http.StatusCreated, p)
 	}
 }

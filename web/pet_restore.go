@@ -18,6 +18,7 @@ func (s *Server) handlePetRestore(ns string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		c.Response().Header().Set("ETag", etag(p))
 		return petJSON(c, http.StatusOK, p)
 	}
 }
