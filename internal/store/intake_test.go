@@ -108,4 +108,22 @@ func TestSearchByMicrochipAndLocation(t *testing.T) {
 	if err != nil || len(locs) != 2 {
 		t.Fatalf("locations %q %v", locs, err)
 	}
+
+	// Letters outside ASCII match whatever their case, as ASCII ones do;
+	// the search's own characters match literally.
+	mk("Émile Ørsted", "", "Kennel Ä")
+	mk("Ölaf*", "", "Zwinger Ü")
+	for q, want := range map[string]string{
+		"émile": "Émile Ørsted", "ÉMILE": "Émile Ørsted", "ørsted": "Émile Ørsted", "emile": "",
+		"ölaf*": "Ölaf*", "ÖLAF": "Ölaf*", "l*": "", "a[f": "", "?": "",
+	} {
+		if got := names(shelter.PetFilter{Query: q}); got != want {
+			t.Errorf("q=%q: %q, want %q", q, got, want)
+		}
+	}
+	for loc, want := range map[string]string{"kennel ä": "Émile Ørsted", "KENNEL Ä": "Émile Ørsted", "zwinger ü": "Ölaf*", "kennel": ""} {
+		if got := names(shelter.PetFilter{Location: loc}); got != want {
+			t.Errorf("location=%q: %q, want %q", loc, got, want)
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"time"
 	"unicode/utf8"
 
@@ -239,6 +240,49 @@ func pageLimit(n int) int {
 func likeEscape(q string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(q)
+}
+
+// asciiLike makes q a LIKE pattern that lets through at least what
+// foldGlob(q) matches: ASCII as it is (LIKE folds its case), any other
+// character as _ (one character).
+func asciiLike(q string) string {
+	var b strings.Builder
+	for _, r := range q {
+		if r < utf8.RuneSelf {
+			b.WriteString(likeEscape(string(r)))
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+// foldGlob makes q a GLOB pattern that matches q literally whatever the
+// case of its letters, in every script: each letter becomes the class of
+// its case forms ("Émile" → "[éÉ][mM][iI][lL][eE]"). SQLite's LIKE and
+// NOCASE fold ASCII letters only, so "émile" would not find "Émile".
+// GLOB's own wildcards (* ? [) are matched literally.
+func foldGlob(q string) string {
+	var b strings.Builder
+	for _, r := range q {
+		forms := []rune{r}
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			forms = append(forms, f)
+		}
+		switch {
+		case len(forms) > 1:
+			b.WriteByte('[')
+			b.WriteString(string(forms))
+			b.WriteByte(']')
+		case r == '*' || r == '?' || r == '[':
+			b.WriteByte('[')
+			b.WriteRune(r)
+			b.WriteByte(']')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // FindPets returns one page of the pets the filter selects and how many it
@@ -872,12 +916,25 @@ func (s *Store) petFilterWhere(f shelter.PetFilter) ([]string, []any, error) {
 		where, args = append(where, "species = ?"), append(args, f.Species)
 	}
 	if f.Query != "" {
-		// By name, or by the exact microchip number.
-		where = append(where, `(name LIKE ? ESCAPE '\' OR microchip = ?)`)
-		args = append(args, "%"+likeEscape(f.Query)+"%", shelter.NormalizeMicrochip(f.Query))
+		// By name whatever its letters' case, or by the exact microchip
+		// number. (PostgreSQL's ILIKE folds every script already.)
+		if s.Postgres() {
+			where = append(where, `(name LIKE ? ESCAPE '\' OR microchip = ?)`)
+			args = append(args, "%"+likeEscape(f.Query)+"%", shelter.NormalizeMicrochip(f.Query))
+		} else {
+			// LIKE first (fast; its _ stands for each letter outside
+			// ASCII, which it would compare exactly), then GLOB on what
+			// it lets through (about four times slower alone).
+			where = append(where, `((name LIKE ? ESCAPE '\' AND name GLOB ?) OR microchip = ?)`)
+			args = append(args, "%"+asciiLike(f.Query)+"%", "*"+foldGlob(f.Query)+"*", shelter.NormalizeMicrochip(f.Query))
+		}
 	}
 	if f.Location != "" {
-		where, args = append(where, "location = ? COLLATE NOCASE"), append(args, f.Location)
+		if s.Postgres() {
+			where, args = append(where, "location = ? COLLATE NOCASE"), append(args, f.Location)
+		} else {
+			where, args = append(where, "location GLOB ?"), append(args, foldGlob(f.Location))
+		}
 	}
 	if f.ExcludeDeleted {
 		where = append(where, "status <> 'deleted'")
