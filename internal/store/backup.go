@@ -105,7 +105,12 @@ func Restore(ctx context.Context, src, dbPath string) (info *BackupInfo, keptAs 
 		os.Remove(tmp)
 		return nil, "", err
 	}
-	if _, err := db.CheckFile(ctx, tmp); err != nil {
+	_, err = db.CheckFile(ctx, tmp)
+	// Reading it may have left a -wal and -shm beside it (empty: it was
+	// opened read-only); they would outlive the rename under its old name.
+	os.Remove(tmp + "-wal")
+	os.Remove(tmp + "-shm")
+	if err != nil {
 		os.Remove(tmp)
 		return nil, "", fmt.Errorf("the copy fails its check, nothing changed: %w", err)
 	}

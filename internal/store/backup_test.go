@@ -79,6 +79,24 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 	if err != nil || kept != "" || got.Pets != info.Pets {
 		t.Fatalf("restore: %+v %q %v", got, kept, err)
 	}
+	if left, _ := filepath.Glob(fresh + ".restoring*"); len(left) > 0 {
+		t.Errorf("the restore left %q behind", left)
+	}
+	// A source in WAL mode (a database file itself, not a backup's copy):
+	// reading it makes a -wal and -shm, which must not stay behind.
+	walSrc := filepath.Join(t.TempDir(), "live.db")
+	ws := storetest.OpenAt(t, walSrc, store.Options{})
+	if _, err := ws.CreatePet(ctx, origin, fields("Wal", shelter.SpeciesCat, 2)); err != nil {
+		t.Fatal(err)
+	}
+	ws.Close()
+	walDst := filepath.Join(t.TempDir(), "petstore.db")
+	if _, _, err := store.Restore(ctx, walSrc, walDst); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := filepath.Glob(walDst + ".restoring*"); len(left) > 0 {
+		t.Errorf("the restore of a WAL-mode file left %q behind", left)
+	}
 	r := storetest.OpenAt(t, fresh, store.Options{})
 	n := 0
 	if err := r.EachPet(ctx, shelter.PetFilter{}, func(*shelter.Pet) error { n++; return nil }); err != nil || n != info.Pets {
