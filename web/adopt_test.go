@@ -220,6 +220,26 @@ func TestInquiryAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A second inquiry, about another pet: the list pages back, newest first.
+	p2 := a.Create(t, "api", "Milo", shelter.SpeciesDog, 12)
+	if _, err := st.DB().Write.Exec(`UPDATE pets SET status = 'available' WHERE id = ?`, p2.ID); err != nil {
+		t.Fatal(err)
+	}
+	st.Forget()
+	in2, err := st.CreateInquiry(ctx, p2.ID, shelter.InquiryFields{Name: "Bo", Email: "bo@example.org"}, "192.0.2.10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page []shelter.Inquiry
+	r := a.Do(t, "GET", "/api/inquiries?limit=1", nil)
+	r.JSON(t, &page)
+	if len(page) != 1 || page[0].ID != in2.ID || r.Header.Get("Link") != `</api/inquiries?before=`+in2.ID+`&limit=1>; rel="next"` {
+		t.Fatalf("first page %+v, Link %q", page, r.Header.Get("Link"))
+	}
+	a.Do(t, "GET", "/api/inquiries?limit=1&before="+in2.ID, nil).JSON(t, &page)
+	if len(page) != 1 || page[0].ID != in.ID {
+		t.Fatalf("second page %+v", page)
+	}
 	var list []shelter.Inquiry
 	a.Do(t, "GET", "/api/inquiries?state=open&petId="+p.ID, nil).JSON(t, &list)
 	if len(list) != 1 || list[0].Email != "ann@example.org" || list[0].PetName != "Nala" {

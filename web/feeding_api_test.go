@@ -278,3 +278,42 @@ func TestCreateAndRestoreAnswerTheirETag(t *testing.T) {
 		t.Fatalf("restore: %d ETag %q", r.Status, r.Header.Get("ETag"))
 	}
 }
+
+// A pet's feedings page newest first, as far back as they go: a long-stay
+// pet fed three times a day passes the 1,000 of one page in a year.
+func TestFeedingsPageBack(t *testing.T) {
+	a := newAPI(t, store.Options{})
+	p := a.Create(t, "api", "Rex", shelter.SpeciesDog, 3)
+	quarantine(t, a.Store, "api", p.ID)
+	at := p.CreatedAt
+	for i := range 5 {
+		body := fmt.Sprintf(`{"fedAt": %d, "note": "n%d"}`, at+int64(i%3)*1000, i) // ties in fedAt too
+		if r := a.Do(t, "POST", "/api/pets/"+p.ID+"/feedings", body); r.Status != 201 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+	}
+	var seen []string
+	path := "/api/pets/" + p.ID + "/feedings?limit=2"
+	for pages := 0; path != ""; pages++ {
+		if pages > 5 {
+			t.Fatal("paging does not end")
+		}
+		r := a.Do(t, "GET", path, nil)
+		var fs []shelter.Feeding
+		r.JSON(t, &fs)
+		for _, f := range fs {
+			seen = append(seen, f.Note)
+		}
+		path = ""
+		if l := r.Header.Get("Link"); l != "" {
+			path = l[1:strings.Index(l, ">")]
+		}
+	}
+	// Newest fedAt first, the later recorded first among equal times.
+	if got, want := strings.Join(seen, ","), "n2,n4,n1,n3,n0"; got != want {
+		t.Fatalf("pages gave %s, want every feeding once, newest first (%s)", got, want)
+	}
+	if r := a.Do(t, "GET", "/api/pets/"+p.ID+"/feedings?before=x", nil); r.Status != 400 {
+		t.Fatalf("before=x: %d", r.Status)
+	}
+}

@@ -24,12 +24,13 @@ func (s *Server) handleInquiryList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q, err := apiQuery(c, "state", "petId", "limit")
+	q, err := apiQuery(c, "state", "petId", "limit", "before")
 	if err != nil {
 		return err
 	}
 	f := shelter.InquiryFilter{State: shelter.InquiryState(q.Get("state")), PetID: q.Get("petId")}
 	var fe []shelter.FieldError
+	f.Before, fe = queryBefore(q, "an inquiry's id")
 	if f.State != "" && f.State != shelter.InquiryOpen && f.State != shelter.InquiryClosed {
 		fe = append(fe, shelter.FieldError{Field: "state", Message: "must be open or closed"})
 	}
@@ -47,6 +48,10 @@ func (s *Server) handleInquiryList(c echo.Context) error {
 	list, err := is.FindInquiries(c.Request().Context(), f)
 	if err != nil {
 		return err
+	}
+	if len(list) == limit && limit > 0 {
+		id, _ := strconv.ParseInt(list[len(list)-1].ID, 10, 64)
+		linkBefore(c, q, []string{"state", "petId", "limit"}, id)
 	}
 	return c.JSON(http.StatusOK, list)
 }

@@ -83,17 +83,24 @@ func (s *Server) handlePetFeedingCreate(ns string) echo.HandlerFunc {
 // handlePetFeedingList answers GET /{ns}/pets/:id/feedings: the pet's
 // feedings, newest first.
 func (s *Server) handlePetFeedingList(c echo.Context) error {
-	q, err := apiQuery(c, "limit")
+	q, err := apiQuery(c, "limit", "before")
 	if err != nil {
 		return err
 	}
+	before, fe := queryBefore(q, "a feeding's id")
 	limit, ferr := queryLimit(q)
 	if ferr != nil {
-		return &shelter.Error{Code: shelter.EINVALID, Message: InvalidQueryMessage, Fields: []shelter.FieldError{*ferr}}
+		fe = append(fe, *ferr)
 	}
-	fs, err := s.feedings.FindFeedings(c.Request().Context(), c.Param("id"), limit)
+	if len(fe) > 0 {
+		return &shelter.Error{Code: shelter.EINVALID, Message: InvalidQueryMessage, Fields: fe}
+	}
+	fs, err := s.feedings.FindFeedings(c.Request().Context(), c.Param("id"), before, limit)
 	if err != nil {
 		return err
+	}
+	if len(fs) == limit && limit > 0 {
+		linkBefore(c, q, []string{"limit"}, fs[len(fs)-1].ID)
 	}
 	return c.JSON(http.StatusOK, fs)
 }

@@ -115,3 +115,30 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// queryBefore reads the keyset parameter "before" (an id, newest-first
+// lists): 0 when absent, a field error naming what it must be.
+func queryBefore(q url.Values, what string) (int64, []shelter.FieldError) {
+	v := q.Get("before")
+	if v == "" {
+		return 0, nil
+	}
+	n, ok := queryUint(v)
+	if !ok || n < 1 {
+		return 0, []shelter.FieldError{{Field: "before", Message: "must be " + what}}
+	}
+	return n, nil
+}
+
+// linkBefore sets the Link header to the next page of a newest-first list:
+// the same parameters (keep), before the last id shown.
+func linkBefore(c echo.Context, q url.Values, keep []string, last int64) {
+	next := url.Values{}
+	for _, k := range keep {
+		if v := q.Get(k); v != "" {
+			next.Set(k, v)
+		}
+	}
+	next.Set("before", strconv.FormatInt(last, 10))
+	c.Response().Header().Set("Link", linkNext(c.Request().URL.Path, next))
+}

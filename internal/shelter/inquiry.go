@@ -101,6 +101,8 @@ func (f InquiryFields) Validate() error {
 type InquiryFilter struct {
 	State InquiryState
 	PetID string
+	// Before continues the list after (older than) the inquiry with this id.
+	Before int64
 	// Limit is DefaultLimit when zero, at most MaxLimit.
 	Limit int
 }

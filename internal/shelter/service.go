@@ -106,7 +106,9 @@ type FeedingService interface {
 	// unknown) are refused, not fed; the others are.
 	RecordFeedings(ctx context.Context, o Origin, petIDs []string, r FeedingRequest) (*FeedingResult, error)
 	// FindFeedings lists a pet's feedings, newest first.
-	FindFeedings(ctx context.Context, petID string, limit int) ([]*Feeding, error)
+	// FindFeedings lists a pet's feedings, newest first; before, when not
+	// zero, continues after (older than) the feeding with that id.
+	FindFeedings(ctx context.Context, petID string, before int64, limit int) ([]*Feeding, error)
 	// FindToday reads the Today page's lists.
 	FindToday(ctx context.Context) (*Today, error)
 }

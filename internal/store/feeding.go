@@ -226,14 +226,20 @@ func (s *Store) recordFeedingTx(ctx context.Context, tx *txn, o shelter.Origin, 
 
 // FindFeedings lists a pet's feedings, newest first (at most limit, or
 // DefaultLimit). ENOTFOUND for an unknown pet.
-func (s *Store) FindFeedings(ctx context.Context, petID string, limit int) ([]*shelter.Feeding, error) {
+func (s *Store) FindFeedings(ctx context.Context, petID string, before int64, limit int) ([]*shelter.Feeding, error) {
 	p, err := s.FindPetByID(ctx, petID)
 	if err != nil {
 		return nil, err
 	}
 	n, _ := parseID(p.ID)
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, fed_at, note, actor, namespace, created_at FROM feedings
-		WHERE pet_id = ? ORDER BY fed_at DESC, id DESC LIMIT ?`, n, pageLimit(limit))
+	q, args := `SELECT id, fed_at, note, actor, namespace, created_at FROM feedings WHERE pet_id = ?`, []any{n}
+	if before != 0 {
+		// Keyset: after the feeding before in (fed_at, id) order, newest
+		// first; an id that is not this pet's feeding gives nothing.
+		q += ` AND (fed_at, id) < (SELECT fed_at, id FROM feedings WHERE id = ? AND pet_id = ?)`
+		args = append(args, before, n)
+	}
+	rows, err := s.db.Read.QueryContext(ctx, q+` ORDER BY fed_at DESC, id DESC LIMIT ?`, append(args, pageLimit(limit))...)
 	if err != nil {
 		return nil, dbErr("find feedings", err)
 	}

@@ -79,7 +79,7 @@ func TestFeedingsMoveTheNextFeeding(t *testing.T) {
 	if _, err := s.RecordFeedings(ctx, origin, []string{p.ID}, shelter.FeedingRequest{FedAt: fedAt - 3600*1000}); err != nil {
 		t.Fatal(err)
 	}
-	fs, err := s.FindFeedings(ctx, p.ID, 0)
+	fs, err := s.FindFeedings(ctx, p.ID, 0, 0)
 	if err != nil || len(fs) != 2 || fs[0].FedAt != fedAt || fs[0].Actor != "api" {
 		t.Fatalf("feedings %+v %v", fs, err)
 	}

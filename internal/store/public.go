@@ -230,6 +230,9 @@ func (s *Store) FindInquiries(ctx context.Context, f shelter.InquiryFilter) ([]*
 		}
 		where, args = append(where, "i.pet_id = ?"), append(args, n)
 	}
+	if f.Before != 0 {
+		where, args = append(where, "i.id < ?"), append(args, f.Before)
+	}
 	q := `SELECT ` + inquiryColumns + ` FROM inquiries i JOIN pets p ON p.id = i.pet_id`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
