@@ -152,12 +152,14 @@ func clearSessionCookie(c echo.Context) {
 // false when the header is absent, and bad is true when it is present
 // but not a bearer token.
 func bearer(r *http.Request) (token string, present, bad bool) {
-	h := r.Header.Get(echo.HeaderAuthorization)
-	if h == "" {
+	h := strings.TrimSpace(r.Header.Get(echo.HeaderAuthorization))
+	scheme, tok, _ := strings.Cut(h, " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		// None, or another scheme's: a reverse proxy's Basic sign-in, say,
+		// which it passes on. Not ours to judge: the session decides.
 		return "", false, false
 	}
-	scheme, tok, found := strings.Cut(h, " ")
-	if !found || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
+	if strings.TrimSpace(tok) == "" {
 		return "", true, true
 	}
 	return strings.TrimSpace(tok), true, false
@@ -236,8 +238,8 @@ func knownOrNil(p *shelter.Principal, err error) (*shelter.Principal, error) {
 func wantsAPIAnswer(c echo.Context) bool {
 	r := c.Request()
 	accept := r.Header.Get(echo.HeaderAccept)
-	return isAPIPath(r.URL.Path) || strings.HasPrefix(r.URL.Path, "/api/") ||
-		r.Header.Get(echo.HeaderAuthorization) != "" ||
+	_, sentToken, _ := bearer(r)
+	return isAPIPath(r.URL.Path) || strings.HasPrefix(r.URL.Path, "/api/") || sentToken ||
 		strings.HasPrefix(r.URL.Path, "/photos/") && !strings.Contains(accept, "text/html") ||
 		strings.Contains(accept, "text/event-stream")
 }

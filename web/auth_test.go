@@ -261,6 +261,14 @@ func TestUnauthenticatedAnswers(t *testing.T) {
 			t.Errorf("Authorization %q: %d", h, a.Status)
 		}
 	}
+	// Behind a reverse proxy with its own Basic sign-in, which passes the
+	// header on, the dashboard's session still works.
+	if a := e.call(t, "GET", "/pets", nil, map[string]string{"Authorization": "Basic YTpi", "session": e.Admin.Session, "Accept": "text/html"}); a.Status != 200 {
+		t.Errorf("a page with a proxy's Basic header and a session: %d", a.Status)
+	}
+	if a := e.call(t, "GET", "/pets", nil, map[string]string{"Authorization": "Basic YTpi", "Accept": "text/html"}); a.Status != 303 {
+		t.Errorf("a page with a proxy's Basic header and no session: %d, want the sign-in page", a.Status)
+	}
 	// 403 body for a staff token on an admin route.
 	a = e.call(t, "POST", "/api/jobs/1/retry", nil, map[string]string{"bearer": e.Staff.Token})
 	if a.Status != 403 || a.Body != `{"message":"Only an admin may do this."}`+"\n" {
