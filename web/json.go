@@ -44,7 +44,9 @@ func readJSONObject(c echo.Context) (*jsonObject, error) {
 		}
 		return nil, shelter.Errorf(shelter.EINVALID, "Invalid JSON: could not read the body")
 	}
-	return parseJSONObject(body)
+	// A byte order mark (some Windows tools write one) is not JSON, but
+	// it says nothing either: it goes.
+	return parseJSONObject(bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF")))
 }
 
 // parseJSONObject parses body as a single JSON object.

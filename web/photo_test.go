@@ -111,6 +111,7 @@ func TestPhotoRoutes(t *testing.T) {
 		{"bomb", base, "bomb.png", phototest.HugePNG(100_000, 100_000), 413},
 		{"over 10 MB", base, "big.jpg", append(jpg, make([]byte, photo.MaxBytes)...), 413},
 		{"damaged", base, "half.jpg", jpg[:len(jpg)/3], 400},
+		{"empty", base, "empty.jpg", nil, 400},
 		{"unknown pet", "/api/pets/999/photos", "a.jpg", jpg, 404},
 	}
 	for _, tt := range refused {
@@ -119,6 +120,20 @@ func TestPhotoRoutes(t *testing.T) {
 				t.Fatalf("%d %s, want %d", r.Status, r.Body, tt.want)
 			}
 		})
+	}
+	// Two photos in one request: refused, not the second dropped.
+	var two bytes.Buffer
+	mw := multipart.NewWriter(&two)
+	for _, n := range []string{"a.jpg", "b.jpg"} {
+		w, err := mw.CreateFormFile("file", n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(jpg)
+	}
+	mw.Close()
+	if r := a.DoRaw(t, "POST", base, mw.FormDataContentType(), two.Bytes(), nil); r.Status != 400 || !strings.Contains(string(r.Body), "One photo per request") {
+		t.Fatalf("two files: %d %s", r.Status, r.Body)
 	}
 	// A file that is no image, whatever its name: 415. (Sent past the
 	// harness: the document cannot tell a photo from text by its bytes.)

@@ -70,6 +70,14 @@ func readUpload(c echo.Context) (shelter.NewPhoto, error) {
 	if fh.Size > photo.MaxBytes {
 		return shelter.NewPhoto{}, errPhotoTooLarge()
 	}
+	if form, err := c.MultipartForm(); err == nil && len(form.File["file"]) > 1 {
+		return shelter.NewPhoto{}, &shelter.Error{Code: shelter.EINVALID, Message: "One photo per request: send the others one by one",
+			Fields: []shelter.FieldError{{Field: "file", Message: "must be sent once"}}}
+	}
+	if fh.Size == 0 {
+		return shelter.NewPhoto{}, &shelter.Error{Code: shelter.EINVALID, Message: "The photo is empty (0 bytes)",
+			Fields: []shelter.FieldError{{Field: "file", Message: "is empty"}}}
+	}
 	f, err := fh.Open()
 	if err != nil {
 		return shelter.NewPhoto{}, shelter.Errorf(shelter.EINVALID, "Invalid multipart body")

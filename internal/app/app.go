@@ -259,7 +259,11 @@ func (a *App) Serve(ctx context.Context) (err error) {
 
 	l, err := net.Listen("tcp", cfg.Ops.ListenAddr)
 	if err != nil {
-		return fmt.Errorf("listen on LISTEN_ADDR=%s: %w", cfg.Ops.ListenAddr, err)
+		setting := "LISTEN_ADDR=" + cfg.Ops.ListenAddr
+		if v, _ := os.LookupEnv("LISTEN_ADDR"); v == "" { // made from PORT, or the default
+			setting = "port " + cfg.Ops.ListenAddr + " (PORT, or LISTEN_ADDR for an address)"
+		}
+		return fmt.Errorf("listen on %s: %w", setting, err)
 	}
 	a.baseURL = baseURL(cfg, l)
 	errc := make(chan error, 2)
