@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -29,17 +27,11 @@ func (s *Server) handleJobList(c echo.Context) error {
 	}
 	f := shelter.JobFilter{Kind: q.Get("kind"), PetID: q.Get("petId")}
 	var fe []shelter.FieldError
+	f.Before, fe = queryBefore(q, "a job id")
 	if v := q.Get("state"); v != "" {
 		if f.State = shelter.JobState(v); !f.State.Valid() {
 			fe = append(fe, shelter.FieldError{Field: "state", Message: jobStateMessage})
 		}
-	}
-	if v := q.Get("before"); v != "" {
-		n, ok := queryUint(v)
-		if !ok || n < 1 {
-			fe = append(fe, shelter.FieldError{Field: "before", Message: "must be a job id"})
-		}
-		f.Before = n
 	}
 	limit, ferr := queryLimit(q)
 	if ferr != nil {
@@ -54,14 +46,7 @@ func (s *Server) handleJobList(c echo.Context) error {
 		return err
 	}
 	if len(js) == limit && limit > 0 {
-		next := url.Values{}
-		for _, k := range []string{"state", "kind", "petId", "limit"} {
-			if v := q.Get(k); v != "" {
-				next.Set(k, v)
-			}
-		}
-		next.Set("before", strconv.FormatInt(js[len(js)-1].ID, 10))
-		c.Response().Header().Set("Link", linkNext(c.Request().URL.Path, next))
+		linkBefore(c, q, []string{"state", "kind", "petId", "limit"}, js[len(js)-1].ID)
 	}
 	return c.JSON(http.StatusOK, js)
 }

@@ -242,8 +242,8 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 	if e.cfg.DatabaseURL != "" {
 		return fmt.Errorf("backup: %s", clearMessage(store.ErrPostgresBackup))
 	}
-	if _, err := os.Stat(e.cfg.DBPath); err != nil {
-		return fmt.Errorf("backup: no database at DB_PATH=%s: %w", e.cfg.DBPath, err)
+	if err := needDatabase(e, "backup", false); err != nil {
+		return err
 	}
 	info, err := store.Backup(ctx, e.cfg.DBPath, args[0])
 	if err != nil {
